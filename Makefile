@@ -1,0 +1,42 @@
+# herald — the two commands that matter: `make dev` and `make test`.
+GO       ?= go
+GOBIN    ?= $(shell $(GO) env GOPATH)/bin
+FUZZTIME ?= 3s
+export PATH := $(GOBIN):$(PATH)
+
+.PHONY: dev test test-go fuzz-short fuzz lint generate contracts bench build tools
+
+build:
+	$(GO) build -o bin/herald ./cmd/herald
+
+## test: vet, every test against real PostgreSQL, and a short run of every fuzz target.
+test: tools lint test-go fuzz-short
+
+test-go:
+	$(GO) test -count=1 -timeout 15m ./...
+
+## fuzz-short: each fuzz target for FUZZTIME over its seed corpus (part of make test).
+fuzz-short:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+## fuzz: long fuzzing, 5 minutes per target.
+fuzz:
+	FUZZTIME=5m ./scripts/fuzz.sh
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## tools: what the tests need beyond Go itself.
+tools:
+	@true
+
+generate:
+	$(GO) generate ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+dev:
+	@echo "herald dev is not built yet: it lands with the devnets (see README, Status)." >&2; exit 1

@@ -1,0 +1,316 @@
+// Package indexer follows chains into the store. The Follower here is the
+// chain-agnostic, reorg-safe loop; the chains' block and log sources live in
+// indexer/bitcoin and indexer/evm.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/herald-indexer/herald/store"
+)
+
+// Head is a chain's tip as its source sees it.
+type Head struct {
+	Height int64
+	// Finalized is the highest block the chain itself calls final (EVM's
+	// "finalized" tag); 0 when the chain has no such notion.
+	Finalized int64
+}
+
+// Source is a chain as the follower needs it. Bitcoin's block sources and the
+// EVM log source implement it; so does the scripted chain in tests.
+type Source interface {
+	// Head returns the current tip.
+	Head(ctx context.Context) (Head, error)
+	// BlockRef returns the canonical block at height.
+	BlockRef(ctx context.Context, height int64) (store.BlockRef, error)
+	// Blocks returns the decoded blocks from..to inclusive, in order.
+	Blocks(ctx context.Context, from, to int64) ([]store.Block, error)
+}
+
+// HeadWaiter is implemented by sources that can tell when a new block arrives
+// (a websocket subscription); the follower then waits instead of polling.
+type HeadWaiter interface {
+	// WaitHead returns when the tip may be above height, or ctx ends.
+	WaitHead(ctx context.Context, height int64) error
+}
+
+// Store is what the follower reads and writes.
+type Store interface {
+	Cursor(ctx context.Context, chain string) (store.Cursor, bool, error)
+	BlockHash(ctx context.Context, chain string, height int64) (string, bool, error)
+	Apply(ctx context.Context, b store.Batch) error
+	Rollback(ctx context.Context, chain string, toHeight int64) error
+}
+
+// ErrReorgTooDeep stops a chain whose reorg goes below the reorg window: the
+// follower cannot find the common ancestor among the hashes it kept, and
+// rolling back further on a guess could corrupt the index.
+var ErrReorgTooDeep = errors.New("reorg deeper than the reorg window")
+
+// Config is one chain's follower configuration.
+type Config struct {
+	Chain string
+	// StartHeight is the first block to index when there is no cursor.
+	StartHeight int64
+	// ReorgWindow is how many blocks below the tip a reorg may reach.
+	ReorgWindow int64
+	// Confirmations is how deep a block must be before it is indexed:
+	// 1 indexes the tip itself.
+	Confirmations int64
+	// BatchSize is the most blocks applied in one transaction.
+	BatchSize int64
+	// PollInterval is how often to ask for a new head when the source cannot
+	// say (no HeadWaiter), and how often to look for a reorg of the tip.
+	PollInterval time.Duration
+	// RetryMin and RetryMax bound the exponential backoff after an error.
+	RetryMin, RetryMax time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.ReorgWindow <= 0 {
+		c.ReorgWindow = 100
+	}
+	if c.Confirmations <= 0 {
+		c.Confirmations = 1
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 100
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 2 * time.Second
+	}
+	if c.RetryMin <= 0 {
+		c.RetryMin = 500 * time.Millisecond
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 30 * time.Second
+	}
+}
+
+// Observer hears what a follower does, for metrics. Any method may be nil.
+type Observer struct {
+	Applied func(chain string, blocks int, tip int64, head Head)
+	Reorged func(chain string, depth int64)
+	Failed  func(chain string, err error)
+}
+
+// Follower indexes one chain: from its cursor to the head, batch by batch,
+// checking each block's parent against the stored chain and rolling back to
+// the common ancestor on a reorg.
+type Follower struct {
+	cfg   Config
+	src   Source
+	st    Store
+	log   *slog.Logger
+	obs   Observer
+	sleep func(ctx context.Context, d time.Duration) error
+	// lastHead is the tip height seen by the latest Step.
+	lastHead int64
+}
+
+// NewFollower returns a follower for one chain.
+func NewFollower(cfg Config, src Source, st Store, log *slog.Logger, obs Observer) *Follower {
+	cfg.setDefaults()
+	return &Follower{cfg: cfg, src: src, st: st, log: log.With("chain", cfg.Chain), obs: obs, sleep: sleepCtx}
+}
+
+// Run follows the chain until ctx ends (returning nil) or the chain cannot go
+// on safely (ErrReorgTooDeep). Other errors are retried with backoff.
+func (f *Follower) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		progressed, err := f.Step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		switch {
+		case errors.Is(err, ErrReorgTooDeep):
+			return fmt.Errorf("chain %s stopped: %w", f.cfg.Chain, err)
+		case err != nil:
+			failures++
+			delay := backoff(f.cfg.RetryMin, f.cfg.RetryMax, failures)
+			f.log.Warn("indexing failed; retrying", "err", err, "attempt", failures, "retry_in", delay)
+			if f.obs.Failed != nil {
+				f.obs.Failed(f.cfg.Chain, err)
+			}
+			if f.sleep(ctx, delay) != nil {
+				return nil
+			}
+		case progressed:
+			failures = 0
+		default:
+			failures = 0
+			if err := f.waitForBlock(ctx); err != nil {
+				return nil
+			}
+		}
+	}
+}
+
+func (f *Follower) waitForBlock(ctx context.Context) error {
+	w, ok := f.src.(HeadWaiter)
+	if !ok {
+		return f.sleep(ctx, f.cfg.PollInterval)
+	}
+	// The poll interval still bounds the wait: tip reorgs are looked for then.
+	wctx, cancel := context.WithTimeout(ctx, f.cfg.PollInterval)
+	defer cancel()
+	if err := w.WaitHead(wctx, f.lastHead); err != nil && ctx.Err() == nil && wctx.Err() == nil {
+		// A broken subscription must not turn into a busy loop.
+		return f.sleep(ctx, f.cfg.PollInterval)
+	}
+	return ctx.Err()
+}
+
+// Step does one unit of work: applies the next batch, or handles a reorg.
+// It reports whether anything changed.
+func (f *Follower) Step(ctx context.Context) (bool, error) {
+	cur, ok, err := f.st.Cursor(ctx, f.cfg.Chain)
+	if err != nil {
+		return false, err
+	}
+	next := f.cfg.StartHeight
+	if ok {
+		next = cur.Height + 1
+	}
+	head, err := f.src.Head(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read head: %w", err)
+	}
+	f.lastHead = head.Height
+	target := head.Height - (f.cfg.Confirmations - 1)
+	if target < next {
+		// Nothing new to index, but the tip itself may have been replaced.
+		if ok && head.Height >= cur.Height {
+			return f.checkTip(ctx, cur)
+		}
+		return false, nil
+	}
+	to := min(target, next+f.cfg.BatchSize-1)
+	blocks, err := f.src.Blocks(ctx, next, to)
+	if err != nil {
+		return false, fmt.Errorf("fetch blocks %d..%d: %w", next, to, err)
+	}
+	if len(blocks) == 0 {
+		return false, fmt.Errorf("fetch blocks %d..%d: source returned none", next, to)
+	}
+	if ok && blocks[0].Parent != cur.Hash {
+		return true, f.reorg(ctx, cur)
+	}
+	if err := checkLinked(blocks, next); err != nil {
+		// The source saw the chain change while it fetched; fetch again.
+		return false, err
+	}
+	finalized := head.Finalized
+	if finalized <= 0 {
+		finalized = head.Height - f.cfg.ReorgWindow
+	}
+	batch := store.Batch{
+		Chain: f.cfg.Chain, Blocks: blocks, Head: head.Height, Finalized: max(finalized, 0),
+		KeepBlocks: f.cfg.ReorgWindow + 1,
+	}
+	if err := f.st.Apply(ctx, batch); err != nil {
+		return false, err
+	}
+	if f.obs.Applied != nil {
+		f.obs.Applied(f.cfg.Chain, len(blocks), blocks[len(blocks)-1].Height, head)
+	}
+	return true, nil
+}
+
+// checkTip looks for a reorg that replaced the indexed tip without yet
+// extending past it.
+func (f *Follower) checkTip(ctx context.Context, cur store.Cursor) (bool, error) {
+	ref, err := f.src.BlockRef(ctx, cur.Height)
+	if err != nil {
+		return false, fmt.Errorf("read block %d: %w", cur.Height, err)
+	}
+	if ref.Hash == cur.Hash {
+		return false, nil
+	}
+	return true, f.reorg(ctx, cur)
+}
+
+// reorg walks back from the indexed tip to the last block the source and the
+// store agree on, and rolls the store back to it.
+func (f *Follower) reorg(ctx context.Context, cur store.Cursor) error {
+	ancestor, err := f.commonAncestor(ctx, cur)
+	if err != nil {
+		return err
+	}
+	depth := cur.Height - ancestor
+	f.log.Warn("reorg", "from_height", cur.Height, "from_hash", cur.Hash, "ancestor", ancestor, "depth", depth)
+	if err := f.st.Rollback(ctx, f.cfg.Chain, ancestor); err != nil {
+		return err
+	}
+	if f.obs.Reorged != nil {
+		f.obs.Reorged(f.cfg.Chain, depth)
+	}
+	return nil
+}
+
+func (f *Follower) commonAncestor(ctx context.Context, cur store.Cursor) (int64, error) {
+	lowest := cur.Height - f.cfg.ReorgWindow
+	for h := cur.Height; h >= lowest; h-- {
+		if h < cur.StartHeight {
+			// Everything indexed was reorganised away: start over.
+			return h, nil
+		}
+		stored, ok, err := f.st.BlockHash(ctx, f.cfg.Chain, h)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			break
+		}
+		ref, err := f.src.BlockRef(ctx, h)
+		if err != nil {
+			return 0, fmt.Errorf("read block %d: %w", h, err)
+		}
+		if ref.Hash == stored {
+			return h, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: no common ancestor of %s at %d within %d blocks", ErrReorgTooDeep, cur.Hash, cur.Height, f.cfg.ReorgWindow)
+}
+
+// checkLinked verifies that blocks run from height from without gaps, each
+// naming its predecessor as parent.
+func checkLinked(blocks []store.Block, from int64) error {
+	for i, b := range blocks {
+		if b.Height != from+int64(i) {
+			return fmt.Errorf("source returned block %d where %d was expected", b.Height, from+int64(i))
+		}
+		if i > 0 && b.Parent != blocks[i-1].Hash {
+			return fmt.Errorf("block %d (%s) does not extend %s: chain changed during fetch", b.Height, b.Hash, blocks[i-1].Hash)
+		}
+	}
+	return nil
+}
+
+// backoff is exponential with full jitter: a random delay up to
+// min(max, base·2^attempt), so retrying followers do not move in step.
+func backoff(base, limit time.Duration, attempt int) time.Duration {
+	d := limit
+	if attempt < 30 {
+		d = min(limit, base<<attempt)
+	}
+	return time.Duration(rand.Int64N(int64(d))) + base/2
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

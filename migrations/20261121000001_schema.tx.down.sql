@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS events;
+DROP TABLE IF EXISTS player_xp;
+DROP TABLE IF EXISTS badge_holdings;
+DROP TABLE IF EXISTS threshold_updates;
+DROP TABLE IF EXISTS reuse_attempts;
+DROP TABLE IF EXISTS nullifiers;
+DROP TABLE IF EXISTS badge_transfers;
+DROP TABLE IF EXISTS badge_claims;
+DROP TABLE IF EXISTS registration_records;
+DROP TABLE IF EXISTS registrations;
+DROP TABLE IF EXISTS blocks;
+DROP TABLE IF EXISTS chains;

@@ -1,0 +1,373 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// eventLogLock serialises event-log writers for the length of their
+// transaction, so event ids are handed out in commit order. Without it a
+// reader could see id 11 committed before id 10 and skip 10 forever.
+const eventLogLock = 0x68657262 // "herb"
+
+// insertChunk bounds the rows of one INSERT statement.
+const insertChunk = 5000
+
+// zeroAddress is the EVM zero address: mints come from it, burns go to it,
+// and it holds nothing.
+const zeroAddress = "0x0000000000000000000000000000000000000000"
+
+// Apply writes a batch of blocks in one transaction: entity rows, derived
+// state, block hashes, the cursor and ADDED events, then a NOTIFY that fires
+// on commit. Either all of it lands or none of it does.
+func (s *Store) Apply(ctx context.Context, b Batch) error {
+	if len(b.Blocks) == 0 {
+		return nil
+	}
+	for i := 1; i < len(b.Blocks); i++ {
+		if b.Blocks[i].Height != b.Blocks[i-1].Height+1 {
+			return fmt.Errorf("apply %s: blocks not contiguous at %d → %d", b.Chain, b.Blocks[i-1].Height, b.Blocks[i].Height)
+		}
+	}
+	rows := flatten(b)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		uses, reuses, err := splitFirstUses(ctx, tx, b.Chain, rows.uses)
+		if err != nil {
+			return err
+		}
+		rows.reuses = append(rows.reuses, reuses...)
+		ev := newEventWriter(b.Chain)
+		if err := insertAll(ctx, tx, rows.registrations, ev, KindAdded, EntityRegistration, regKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, rows.records, ev, KindAdded, EntityRecord, recordKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, rows.claims, ev, KindAdded, EntityBadgeClaim, claimKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, rows.transfers, ev, KindAdded, EntityTransfer, transferKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, uses, ev, KindAdded, EntityNullifier, nullifierKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, rows.reuses, ev, KindAdded, EntityReuse, reuseKey); err != nil {
+			return err
+		}
+		if err := insertAll(ctx, tx, rows.thresholds, ev, KindAdded, EntityThreshold, thresholdKey); err != nil {
+			return err
+		}
+		if err := adjustHoldings(ctx, tx, b.Chain, rows.transfers, 1); err != nil {
+			return err
+		}
+		if err := adjustXP(ctx, tx, b.Chain, uses, 1); err != nil {
+			return err
+		}
+		if err := s.advanceChain(ctx, tx, b, ev); err != nil {
+			return err
+		}
+		return ev.flush(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("apply %s blocks %d..%d: %w", b.Chain, b.Blocks[0].Height, b.Blocks[len(b.Blocks)-1].Height, err)
+	}
+	return nil
+}
+
+// advanceChain stores the batch's block hashes, prunes those below the reorg
+// window and moves the cursor to the batch's last block.
+func (s *Store) advanceChain(ctx context.Context, tx bun.Tx, b Batch, ev *eventWriter) error {
+	blocks := make([]StoredBlock, len(b.Blocks))
+	for i, blk := range b.Blocks {
+		blocks[i] = StoredBlock{Chain: b.Chain, Height: blk.Height, Hash: blk.Hash, Parent: blk.Parent, Time: blk.Time.UTC()}
+	}
+	if err := insertRows(ctx, tx, blocks); err != nil {
+		return err
+	}
+	tip := b.Blocks[len(b.Blocks)-1].BlockRef
+	if b.KeepBlocks > 0 {
+		if _, err := tx.NewDelete().Model((*StoredBlock)(nil)).
+			Where("chain = ? AND height < ?", b.Chain, tip.Height-b.KeepBlocks).Exec(ctx); err != nil {
+			return fmt.Errorf("prune block hashes: %w", err)
+		}
+	}
+	cur := Cursor{
+		Chain: b.Chain, StartHeight: b.Blocks[0].Height, Height: tip.Height, Hash: tip.Hash, BlockTime: tip.Time.UTC(),
+		Head: max(b.Head, tip.Height), Finalized: min(b.Finalized, tip.Height), UpdatedAt: time.Now().UTC(),
+	}
+	if _, err := tx.NewInsert().Model(&cur).
+		On("CONFLICT (chain) DO UPDATE").
+		Set("height = EXCLUDED.height, hash = EXCLUDED.hash, block_time = EXCLUDED.block_time").
+		Set("head = EXCLUDED.head, finalized = EXCLUDED.finalized, updated_at = EXCLUDED.updated_at").
+		Exec(ctx); err != nil {
+		return fmt.Errorf("move cursor: %w", err)
+	}
+	return ev.add(KindAdded, EntityBlock, tip.Hash, tip.Height, tip)
+}
+
+// batchRows is a batch flattened by table, with every row's Position filled
+// from its block: the block, not the decoder, is the authority on where a
+// row sits.
+type batchRows struct {
+	registrations []Registration
+	records       []RegistrationRecord
+	claims        []BadgeClaim
+	transfers     []BadgeTransfer
+	uses          []NullifierUse
+	reuses        []ReuseAttempt
+	thresholds    []ThresholdUpdate
+}
+
+func flatten(b Batch) batchRows {
+	var r batchRows
+	for _, blk := range b.Blocks {
+		pos := Position{Chain: b.Chain, BlockHeight: blk.Height, BlockHash: blk.Hash, BlockTime: blk.Time.UTC()}
+		r.registrations = appendAt(r.registrations, blk.Registrations, func(x *Registration) { x.Position = pos })
+		r.records = appendAt(r.records, blk.Records, func(x *RegistrationRecord) { x.Position = pos })
+		r.claims = appendAt(r.claims, blk.Claims, func(x *BadgeClaim) { x.Position = pos })
+		r.transfers = appendAt(r.transfers, blk.Transfers, func(x *BadgeTransfer) { x.Position = pos })
+		r.uses = appendAt(r.uses, blk.NullifierUses, func(x *NullifierUse) { x.Position = pos })
+		r.reuses = appendAt(r.reuses, blk.ReuseAttempts, func(x *ReuseAttempt) { x.Position = pos })
+		r.thresholds = appendAt(r.thresholds, blk.Thresholds, func(x *ThresholdUpdate) { x.Position = pos })
+	}
+	return r
+}
+
+func appendAt[T any](dst, src []T, place func(*T)) []T {
+	for _, x := range src {
+		place(&x)
+		dst = append(dst, x)
+	}
+	return dst
+}
+
+// splitFirstUses separates a batch's use events into first uses and
+// duplicates: a nullifier already used on its contract (earlier in the chain
+// or earlier in this batch) is a DUPLICATE_USE reuse attempt, never a new use.
+func splitFirstUses(ctx context.Context, tx bun.Tx, chain string, uses []NullifierUse) (first []NullifierUse, dup []ReuseAttempt, err error) {
+	if len(uses) == 0 {
+		return nil, nil, nil
+	}
+	type key struct{ contract, nullifier string }
+	hashes := make([]string, 0, len(uses))
+	for _, u := range uses {
+		hashes = append(hashes, u.Nullifier)
+	}
+	var existing []NullifierUse
+	if err := tx.NewSelect().Model(&existing).Column("contract", "nullifier").
+		Where("chain = ? AND nullifier IN (?)", chain, bun.In(hashes)).Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("look up used nullifiers: %w", err)
+	}
+	used := make(map[key]bool, len(existing)+len(uses))
+	for _, e := range existing {
+		used[key{e.Contract, e.Nullifier}] = true
+	}
+	for _, u := range uses {
+		k := key{u.Contract, u.Nullifier}
+		if used[k] {
+			dup = append(dup, ReuseAttempt{
+				Position: u.Position, LogIndex: u.LogIndex, TxHash: u.TxHash, Contract: u.Contract,
+				Nullifier: u.Nullifier, Player: u.Player, Kind: ReuseDuplicate, ClaimedXP: u.ClaimedXP,
+			})
+			continue
+		}
+		used[k] = true
+		first = append(first, u)
+	}
+	return first, dup, nil
+}
+
+// insertAll bulk-inserts rows and logs an event for each.
+func insertAll[T any](ctx context.Context, tx bun.Tx, rows []T, ev *eventWriter, kind, entity string, key func(*T) (string, int64)) error {
+	if err := insertRows(ctx, tx, rows); err != nil {
+		return err
+	}
+	for i := range rows {
+		k, height := key(&rows[i])
+		if err := ev.add(kind, entity, k, height, &rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertRows[T any](ctx context.Context, tx bun.Tx, rows []T) error {
+	for start := 0; start < len(rows); start += insertChunk {
+		chunk := rows[start:min(start+insertChunk, len(rows))]
+		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return fmt.Errorf("insert %T: %w", rows[0], err)
+		}
+	}
+	return nil
+}
+
+// Event keys name an entity the way a client would look it up.
+func regKey(r *Registration) (string, int64) { return r.TxID + ":" + r.Collection, r.BlockHeight }
+func recordKey(r *RegistrationRecord) (string, int64) {
+	return r.InscriptionID, r.BlockHeight
+}
+func claimKey(c *BadgeClaim) (string, int64) { return logKey(c.TxHash, c.LogIndex), c.BlockHeight }
+func transferKey(t *BadgeTransfer) (string, int64) {
+	return logKey(t.TxHash, t.LogIndex) + ":" + strconv.Itoa(int(t.BatchIndex)), t.BlockHeight
+}
+func nullifierKey(n *NullifierUse) (string, int64) {
+	return n.Contract + ":" + n.Nullifier, n.BlockHeight
+}
+func reuseKey(r *ReuseAttempt) (string, int64) { return logKey(r.TxHash, r.LogIndex), r.BlockHeight }
+func thresholdKey(t *ThresholdUpdate) (string, int64) {
+	return logKey(t.TxHash, t.LogIndex), t.BlockHeight
+}
+
+func logKey(tx string, index int32) string { return tx + ":" + strconv.Itoa(int(index)) }
+
+// adjustHoldings adds (sign 1) or takes back (sign -1) the balance changes of
+// transfers. Balances are sums, so taking back exactly the rolled-back
+// transfers restores exactly the earlier state.
+func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []BadgeTransfer, sign int64) error {
+	type key struct{ contract, token, holder string }
+	delta := make(map[key]*big.Int)
+	var order []key
+	add := func(k key, v *big.Int) {
+		if k.holder == zeroAddress {
+			return
+		}
+		d, ok := delta[k]
+		if !ok {
+			d = new(big.Int)
+			delta[k] = d
+			order = append(order, k)
+		}
+		d.Add(d, v)
+	}
+	for _, t := range transfers {
+		v, ok := new(big.Int).SetString(t.Value, 10)
+		if !ok {
+			return fmt.Errorf("transfer %s:%d: value %q is not a decimal integer", t.TxHash, t.LogIndex, t.Value)
+		}
+		v.Mul(v, big.NewInt(sign))
+		add(key{t.Contract, t.TokenID, t.To}, v)
+		add(key{t.Contract, t.TokenID, t.From}, new(big.Int).Neg(v))
+	}
+	var rows []Holding
+	var keys [][]any
+	for _, k := range order {
+		if d := delta[k]; d.Sign() != 0 {
+			rows = append(rows, Holding{Chain: chain, Contract: k.contract, TokenID: k.token, Holder: k.holder, Balance: d.String()})
+			keys = append(keys, []any{k.contract, k.token, k.holder})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	for start := 0; start < len(rows); start += insertChunk {
+		end := min(start+insertChunk, len(rows))
+		chunk := rows[start:end]
+		if _, err := tx.NewInsert().Model(&chunk).
+			On("CONFLICT (chain, contract, token_id, holder) DO UPDATE").
+			Set("balance = ?TableAlias.balance + EXCLUDED.balance").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("adjust holdings: %w", err)
+		}
+		if _, err := tx.NewDelete().Model((*Holding)(nil)).
+			Where("chain = ? AND balance = 0", chain).
+			Where("(contract, token_id, holder) IN (?)", bun.In(keys[start:end])).
+			Exec(ctx); err != nil {
+			return fmt.Errorf("drop empty holdings: %w", err)
+		}
+	}
+	return nil
+}
+
+// adjustXP adds (sign 1) or takes back (sign -1) the XP of verified first uses.
+func adjustXP(ctx context.Context, tx bun.Tx, chain string, uses []NullifierUse, sign int64) error {
+	type acc struct {
+		xp   *big.Int
+		uses int64
+	}
+	byPlayer := make(map[string]*acc)
+	var order []string
+	for _, u := range uses {
+		if !u.Verified {
+			continue
+		}
+		xp, ok := new(big.Int).SetString(u.ClaimedXP, 10)
+		if !ok {
+			return fmt.Errorf("nullifier %s: claimed XP %q is not a decimal integer", u.Nullifier, u.ClaimedXP)
+		}
+		a, ok := byPlayer[u.Player]
+		if !ok {
+			a = &acc{xp: new(big.Int)}
+			byPlayer[u.Player] = a
+			order = append(order, u.Player)
+		}
+		a.xp.Add(a.xp, xp.Mul(xp, big.NewInt(sign)))
+		a.uses += sign
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	rows := make([]PlayerXP, 0, len(order))
+	for _, p := range order {
+		rows = append(rows, PlayerXP{Chain: chain, Player: p, XP: byPlayer[p].xp.String(), Uses: byPlayer[p].uses})
+	}
+	for start := 0; start < len(rows); start += insertChunk {
+		chunk := rows[start:min(start+insertChunk, len(rows))]
+		if _, err := tx.NewInsert().Model(&chunk).
+			On("CONFLICT (chain, player) DO UPDATE").
+			Set("xp = ?TableAlias.xp + EXCLUDED.xp, uses = ?TableAlias.uses + EXCLUDED.uses").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("adjust player XP: %w", err)
+		}
+	}
+	if _, err := tx.NewDelete().Model((*PlayerXP)(nil)).
+		Where("chain = ? AND uses = 0 AND player IN (?)", chain, bun.In(order)).Exec(ctx); err != nil {
+		return fmt.Errorf("drop players without XP: %w", err)
+	}
+	return nil
+}
+
+// eventWriter collects a transaction's event-log rows and writes them last,
+// under the event-log lock, followed by the NOTIFY.
+type eventWriter struct {
+	chain  string
+	events []Event
+}
+
+func newEventWriter(chain string) *eventWriter { return &eventWriter{chain: chain} }
+
+func (w *eventWriter) add(kind, entity, key string, height int64, entityValue any) error {
+	data, err := json.Marshal(entityValue)
+	if err != nil {
+		return fmt.Errorf("encode %s event %s: %w", entity, key, err)
+	}
+	w.events = append(w.events, Event{Chain: w.chain, Kind: kind, Entity: entity, Key: key, BlockHeight: height, Data: data})
+	return nil
+}
+
+func (w *eventWriter) flush(ctx context.Context, tx bun.Tx) error {
+	if len(w.events) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", eventLogLock); err != nil {
+		return fmt.Errorf("lock event log: %w", err)
+	}
+	var last int64
+	for start := 0; start < len(w.events); start += insertChunk {
+		chunk := w.events[start:min(start+insertChunk, len(w.events))]
+		if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
+			return fmt.Errorf("append events: %w", err)
+		}
+		last = chunk[len(chunk)-1].ID
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, w.chain+":"+strconv.FormatInt(last, 10)); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,130 @@
+// Package store is herald's PostgreSQL layer: every SQL statement lives here.
+//
+// The indexer writes through Apply and Rollback, each one transaction that
+// carries entity rows, derived state, the chain cursor, recent block hashes and
+// event-log rows with a NOTIFY. The gateway reads the same tables.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// NotifyChannel is the PostgreSQL channel that Apply and Rollback notify on
+// commit; the payload is the chain's name and the last event id written.
+const NotifyChannel = "herald_events"
+
+// Store is herald's database.
+type Store struct {
+	db *bun.DB
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	appName   string
+	maxConns  int
+	queryHook bun.QueryHook
+}
+
+// WithApplicationName sets application_name, visible in pg_stat_activity.
+func WithApplicationName(name string) Option { return func(o *options) { o.appName = name } }
+
+// WithMaxConns bounds the connection pool.
+func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = n } }
+
+// WithQueryHook installs a bun query hook (metrics, tracing, statement counts).
+func WithQueryHook(h bun.QueryHook) Option { return func(o *options) { o.queryHook = h } }
+
+// Open connects to the PostgreSQL server at url and checks that it answers.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	o := options{appName: "herald", maxConns: 20}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	connector := pgdriver.NewConnector(
+		pgdriver.WithDSN(url),
+		pgdriver.WithApplicationName(o.appName),
+		pgdriver.WithDialTimeout(10*time.Second),
+		// Reads wait for whole statements; a large backfill batch may run
+		// longer than pgdriver's 10 s default. Per-request bounds are
+		// statement_timeout's job.
+		pgdriver.WithReadTimeout(5*time.Minute),
+		pgdriver.WithWriteTimeout(time.Minute),
+	)
+	sqldb := sql.OpenDB(connector)
+	sqldb.SetMaxOpenConns(o.maxConns)
+	sqldb.SetMaxIdleConns(o.maxConns)
+	db := bun.NewDB(sqldb, pgdialect.New())
+	if o.queryHook != nil {
+		db.AddQueryHook(o.queryHook)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connect to postgres at %s: %w", RedactURL(url), err)
+	}
+	return &Store{db: db}, nil
+}
+
+// DB exposes the bun handle to readers in other packages (the gateway's
+// queries, the subscription broker's listener).
+func (s *Store) DB() *bun.DB { return s.db }
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Cursor returns a chain's indexing position; ok is false before its first batch.
+func (s *Store) Cursor(ctx context.Context, chain string) (c Cursor, ok bool, err error) {
+	err = s.db.NewSelect().Model(&c).Where("chain = ?", chain).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Cursor{}, false, nil
+	}
+	if err != nil {
+		return Cursor{}, false, fmt.Errorf("read cursor of %s: %w", chain, err)
+	}
+	return c, true, nil
+}
+
+// Cursors returns every chain's position, by chain name.
+func (s *Store) Cursors(ctx context.Context) ([]Cursor, error) {
+	var cs []Cursor
+	if err := s.db.NewSelect().Model(&cs).Order("chain").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read cursors: %w", err)
+	}
+	return cs, nil
+}
+
+// BlockHash returns the stored hash of a chain's block at height; ok is false
+// when no block is stored there (below the reorg window, or never indexed).
+func (s *Store) BlockHash(ctx context.Context, chain string, height int64) (hash string, ok bool, err error) {
+	err = s.db.NewSelect().Model((*StoredBlock)(nil)).Column("hash").
+		Where("chain = ? AND height = ?", chain, height).Scan(ctx, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read block hash of %s at %d: %w", chain, height, err)
+	}
+	return hash, true, nil
+}
+
+// RedactURL hides the password of a database URL for logs and errors.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable database URL)"
+	}
+	return u.Redacted()
+}

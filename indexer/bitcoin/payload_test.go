@@ -1,0 +1,144 @@
+package bitcoin
+
+import (
+	"strings"
+	"testing"
+)
+
+const (
+	txidLower = "6fb976ab49dcec017f1e201e84395983204ae1a7c2abf7ced0a85d692e442799"
+	txidUpper = "6FB976AB49DCEC017F1E201E84395983204AE1A7C2ABF7CED0A85D692E442799"
+)
+
+func TestParseInscriptionID(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want InscriptionID
+		ok   bool
+	}{
+		{"index 0", txidLower + "i0", InscriptionID{txidLower, 0}, true},
+		{"index 42", txidLower + "i42", InscriptionID{txidLower, 42}, true},
+		{"upper-case hex", txidUpper + "i1", InscriptionID{txidLower, 1}, true},
+		{"mixed-case hex", txidUpper[:32] + txidLower[32:] + "i1", InscriptionID{txidLower, 1}, true},
+		{"max index", txidLower + "i4294967295", InscriptionID{txidLower, 4294967295}, true},
+		{"index past uint32", txidLower + "i4294967296", InscriptionID{}, false},
+		{"leading zero", txidLower + "i01", InscriptionID{}, false},
+		{"double zero", txidLower + "i00", InscriptionID{}, false},
+		{"plus sign", txidLower + "i+1", InscriptionID{}, false},
+		{"minus sign", txidLower + "i-1", InscriptionID{}, false},
+		{"space", txidLower + "i 1", InscriptionID{}, false},
+		{"trailing space", txidLower + "i1 ", InscriptionID{}, false},
+		{"empty index", txidLower + "i", InscriptionID{}, false},
+		{"capital I", txidLower + "I0", InscriptionID{}, false},
+		{"short txid", txidLower[:63] + "i0", InscriptionID{}, false},
+		{"long txid", txidLower + "0i0", InscriptionID{}, false},
+		{"non-hex", "g" + txidLower[1:] + "i0", InscriptionID{}, false},
+		{"no index", txidLower, InscriptionID{}, false},
+		{"empty", "", InscriptionID{}, false},
+		{"non-ascii digit", txidLower + "i١", InscriptionID{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseInscriptionID(tt.in)
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParseInscriptionID(%q) error = %v, want ok %v", tt.in, err, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("ParseInscriptionID(%q) = %+v, want %+v", tt.in, got, tt.want)
+			}
+			if tt.ok && got.String() != strings.ToLower(tt.in) {
+				t.Errorf("String() = %q, want %q", got.String(), strings.ToLower(tt.in))
+			}
+		})
+	}
+}
+
+func TestParsePayload(t *testing.T) {
+	id := txidLower + "i0"
+	valid := func(idx uint32, expiry int64) Payload {
+		return Payload{InscriptionID: InscriptionID{txidLower, idx}, ExpiryHeight: expiry}
+	}
+	// A payload of exactly MaxPayloadLen bytes: the expiry padded with
+	// leading zeros.
+	longest := id + "|" + strings.Repeat("0", MaxPayloadLen-len(id)-2) + "7"
+
+	tests := []struct {
+		name string
+		in   string
+		want Payload
+		ok   bool
+	}{
+		{"valid", id + "|900000", valid(0, 900000), true},
+		{"upper-case id", txidUpper + "i3|900000", valid(3, 900000), true},
+		{"expiry 0", id + "|0", valid(0, 0), true},
+		{"expiry max", id + "|2147483647", valid(0, 2147483647), true},
+		{"expiry leading zeros", id + "|007", valid(0, 7), true},
+		{"exactly 256 bytes", longest, valid(0, 7), true},
+		{"257 bytes", "0" + longest, Payload{}, false},
+		{"expiry past 2^31-1", id + "|2147483648", Payload{}, false},
+		{"expiry huge", id + "|99999999999999999999999", Payload{}, false},
+		{"expiry plus", id + "|+5", Payload{}, false},
+		{"expiry minus", id + "|-5", Payload{}, false},
+		{"expiry space before", id + "| 5", Payload{}, false},
+		{"expiry space after", id + "|5 ", Payload{}, false},
+		{"expiry newline", id + "|5\n", Payload{}, false},
+		{"expiry hex", id + "|0x10", Payload{}, false},
+		{"expiry underscore", id + "|1_000", Payload{}, false},
+		{"empty expiry", id + "|", Payload{}, false},
+		{"empty id", "|5", Payload{}, false},
+		{"no separator", id + "5", Payload{}, false},
+		{"two separators", id + "|5|6", Payload{}, false},
+		{"bad id", txidLower[:60] + "i0|5", Payload{}, false},
+		{"id leading zero index", txidLower + "i01|5", Payload{}, false},
+		{"non-ascii", id + "|5\xff", Payload{}, false},
+		{"utf-8 in id", "é" + id[2:] + "|5", Payload{}, false},
+		{"empty", "", Payload{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParsePayload([]byte(tt.in))
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParsePayload(%q) error = %v, want ok %v", tt.in, err, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("ParsePayload(%q) = %+v, want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParsePayload(f *testing.F) {
+	for _, seed := range []string{
+		txidLower + "i0|900000",
+		txidUpper + "i7|0",
+		txidLower + "i01|5",
+		txidLower + "i0|2147483648",
+		txidLower + "i0|+5",
+		"|",
+		"",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParsePayload(b)
+		if err != nil {
+			return
+		}
+		if len(b) > MaxPayloadLen {
+			t.Fatalf("accepted %d bytes", len(b))
+		}
+		if p.ExpiryHeight < 0 || p.ExpiryHeight > MaxExpiryHeight {
+			t.Fatalf("expiry %d out of range", p.ExpiryHeight)
+		}
+		// The canonical form parses back to the same payload.
+		id := p.InscriptionID.String()
+		if id != strings.ToLower(id) {
+			t.Fatalf("id %q not lower-case", id)
+		}
+		again, err := ParseInscriptionID(id)
+		if err != nil || again != p.InscriptionID {
+			t.Fatalf("canonical id %q: %+v, %v", id, again, err)
+		}
+	})
+}

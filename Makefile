@@ -28,9 +28,9 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## tools: what the tests need beyond Go itself.
+## tools: what the tests need beyond Go itself: a real btcd for the regtest nodes.
 tools:
-	@true
+	@command -v btcd >/dev/null 2>&1 || $(GO) install github.com/btcsuite/btcd@v0.24.2
 
 generate:
 	$(GO) generate ./...

@@ -1,3 +1,4 @@
+DROP TABLE IF EXISTS providers;
 DROP TABLE IF EXISTS events;
 DROP TABLE IF EXISTS player_xp;
 DROP TABLE IF EXISTS badge_holdings;
@@ -8,5 +9,6 @@ DROP TABLE IF EXISTS badge_transfers;
 DROP TABLE IF EXISTS badge_claims;
 DROP TABLE IF EXISTS registration_records;
 DROP TABLE IF EXISTS registrations;
+DROP TABLE IF EXISTS collections;
 DROP TABLE IF EXISTS blocks;
 DROP TABLE IF EXISTS chains;

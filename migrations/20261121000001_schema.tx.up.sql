@@ -24,6 +24,17 @@ CREATE TABLE blocks (
     PRIMARY KEY (chain, height)
 );
 
+-- Collections as configured for the indexer; the gateway reads them here
+-- because it reads nothing but the database.
+CREATE TABLE collections (
+    chain             text NOT NULL,
+    name              text NOT NULL,
+    creator           text NOT NULL,
+    min_fee_sats      bigint NOT NULL,
+    min_confirmations bigint NOT NULL,
+    PRIMARY KEY (chain, name)
+);
+
 CREATE TABLE registrations (
     chain          text NOT NULL,
     txid           text NOT NULL,
@@ -172,6 +183,7 @@ CREATE TABLE badge_holdings (
     contract text NOT NULL,
     token_id numeric(78, 0) NOT NULL,
     holder   text NOT NULL,
+    standard text NOT NULL,
     balance  numeric(78, 0) NOT NULL,
     PRIMARY KEY (chain, contract, token_id, holder)
 );
@@ -199,3 +211,19 @@ CREATE TABLE events (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX events_entity ON events (entity, id);
+
+-- RPC provider health as the indexer last saw it, for _meta (the gateway
+-- reads only the database).
+CREATE TABLE providers (
+    chain                text NOT NULL,
+    name                 text NOT NULL,
+    position             integer NOT NULL,
+    breaker              text NOT NULL,
+    consecutive_failures integer NOT NULL,
+    requests             bigint NOT NULL,
+    failures             bigint NOT NULL,
+    last_error           text,
+    last_success         timestamptz,
+    updated_at           timestamptz NOT NULL,
+    PRIMARY KEY (chain, name)
+);

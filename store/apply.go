@@ -231,7 +231,7 @@ func logKey(tx string, index int32) string { return tx + ":" + strconv.Itoa(int(
 // transfers. Balances are sums, so taking back exactly the rolled-back
 // transfers restores exactly the earlier state.
 func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []BadgeTransfer, sign int64) error {
-	type key struct{ contract, token, holder string }
+	type key struct{ contract, standard, token, holder string }
 	delta := make(map[key]*big.Int)
 	var order []key
 	add := func(k key, v *big.Int) {
@@ -252,14 +252,14 @@ func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []Ba
 			return fmt.Errorf("transfer %s:%d: value %q is not a decimal integer", t.TxHash, t.LogIndex, t.Value)
 		}
 		v.Mul(v, big.NewInt(sign))
-		add(key{t.Contract, t.TokenID, t.To}, v)
-		add(key{t.Contract, t.TokenID, t.From}, new(big.Int).Neg(v))
+		add(key{t.Contract, t.Standard, t.TokenID, t.To}, v)
+		add(key{t.Contract, t.Standard, t.TokenID, t.From}, new(big.Int).Neg(v))
 	}
 	var rows []Holding
 	var keys [][]any
 	for _, k := range order {
 		if d := delta[k]; d.Sign() != 0 {
-			rows = append(rows, Holding{Chain: chain, Contract: k.contract, TokenID: k.token, Holder: k.holder, Balance: d.String()})
+			rows = append(rows, Holding{Chain: chain, Contract: k.contract, Standard: k.standard, TokenID: k.token, Holder: k.holder, Balance: d.String()})
 			keys = append(keys, []any{k.contract, k.token, k.holder})
 		}
 	}

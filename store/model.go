@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -86,6 +87,17 @@ type Position struct {
 	BlockTime   time.Time `bun:"block_time" json:"blockTime"`
 }
 
+// Collection is a creator's collection as configured for a Bitcoin chain.
+type Collection struct {
+	bun.BaseModel `bun:"table:collections"`
+
+	Chain            string `bun:"chain,pk" json:"chain"`
+	Name             string `bun:"name,pk" json:"name"`
+	Creator          string `bun:"creator" json:"creator"`
+	MinFeeSats       int64  `bun:"min_fee_sats" json:"minFeeSats"`
+	MinConfirmations int64  `bun:"min_confirmations" json:"minConfirmations"`
+}
+
 // RegistrationStatus is the validity of a registration attempt.
 type RegistrationStatus string
 
@@ -138,8 +150,8 @@ type RegistrationRecord struct {
 
 // Token standards of badge contracts.
 const (
-	StandardERC721  = "erc721"
-	StandardERC1155 = "erc1155"
+	StandardERC721  = "ERC721"
+	StandardERC1155 = "ERC1155"
 )
 
 // BadgeClaim is a BadgeMinted event.
@@ -251,6 +263,7 @@ type Holding struct {
 	Contract string `bun:"contract,pk"`
 	TokenID  string `bun:"token_id,pk,type:numeric"`
 	Holder   string `bun:"holder,pk"`
+	Standard string `bun:"standard"`
 	Balance  string `bun:"balance,type:numeric"`
 }
 
@@ -286,12 +299,28 @@ const (
 type Event struct {
 	bun.BaseModel `bun:"table:events"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	Chain       string    `bun:"chain"`
-	Kind        string    `bun:"kind"`
-	Entity      string    `bun:"entity"`
-	Key         string    `bun:"key"`
-	BlockHeight int64     `bun:"block_height"`
-	Data        []byte    `bun:"data,type:jsonb"`
-	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
+	ID          int64           `bun:"id,pk,autoincrement"`
+	Chain       string          `bun:"chain"`
+	Kind        string          `bun:"kind"`
+	Entity      string          `bun:"entity"`
+	Key         string          `bun:"key"`
+	BlockHeight int64           `bun:"block_height"`
+	Data        json.RawMessage `bun:"data,type:jsonb"`
+	CreatedAt   time.Time       `bun:"created_at,nullzero,default:now()"`
+}
+
+// ProviderHealth is an RPC provider's state as its indexer reported it.
+type ProviderHealth struct {
+	bun.BaseModel `bun:"table:providers"`
+
+	Chain               string    `bun:"chain,pk"`
+	Name                string    `bun:"name,pk"`
+	Position            int       `bun:"position"`
+	Breaker             string    `bun:"breaker"`
+	ConsecutiveFailures int       `bun:"consecutive_failures"`
+	Requests            int64     `bun:"requests"`
+	Failures            int64     `bun:"failures"`
+	LastError           string    `bun:"last_error,nullzero"`
+	LastSuccess         time.Time `bun:"last_success,nullzero"`
+	UpdatedAt           time.Time `bun:"updated_at"`
 }

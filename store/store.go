@@ -128,3 +128,45 @@ func RedactURL(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// SyncCollections makes the stored collections of a chain match its
+// configuration, so readers see what the indexer applies.
+func (s *Store) SyncCollections(ctx context.Context, chain string, cs []Collection) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*Collection)(nil)).Where("chain = ?", chain).Exec(ctx); err != nil {
+			return fmt.Errorf("sync collections of %s: %w", chain, err)
+		}
+		if len(cs) == 0 {
+			return nil
+		}
+		rows := make([]Collection, len(cs))
+		for i, c := range cs {
+			c.Chain = chain
+			rows[i] = c
+		}
+		if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+			return fmt.Errorf("sync collections of %s: %w", chain, err)
+		}
+		return nil
+	})
+}
+
+// ReportProviders replaces a chain's provider health rows.
+func (s *Store) ReportProviders(ctx context.Context, chain string, ps []ProviderHealth) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*ProviderHealth)(nil)).Where("chain = ?", chain).Exec(ctx); err != nil {
+			return fmt.Errorf("report providers of %s: %w", chain, err)
+		}
+		if len(ps) == 0 {
+			return nil
+		}
+		now := time.Now().UTC()
+		for i := range ps {
+			ps[i].Chain, ps[i].Position, ps[i].UpdatedAt = chain, i, now
+		}
+		if _, err := tx.NewInsert().Model(&ps).Exec(ctx); err != nil {
+			return fmt.Errorf("report providers of %s: %w", chain, err)
+		}
+		return nil
+	})
+}

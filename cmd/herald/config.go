@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/indexer/bitcoin"
 )
 
 // Config is herald's whole configuration: YAML file, then HERALD_* environment
@@ -20,8 +23,25 @@ type Config struct {
 	// embedded one in DataDir/pg.
 	DatabaseURL string `yaml:"database_url"`
 	// DataDir holds herald's local state (the embedded database).
-	DataDir string    `yaml:"data_dir"`
-	Log     LogConfig `yaml:"log"`
+	DataDir string     `yaml:"data_dir"`
+	Log     LogConfig  `yaml:"log"`
+	HTTP    HTTPConfig `yaml:"http"`
+	// Limits bound what one GraphQL operation may cost.
+	Limits graph.Limits `yaml:"limits"`
+	// Bitcoin chains to index registrations from.
+	Bitcoin []bitcoin.Config `yaml:"bitcoin"`
+}
+
+// HTTPConfig configures the gateway's listener.
+type HTTPConfig struct {
+	// Listen is the gateway's address: GraphQL at /graphql, GraphiQL at /,
+	// /metrics, /healthz and /readyz.
+	Listen string `yaml:"listen"`
+	// CORSOrigins may call the API from a browser ("*" for any).
+	CORSOrigins []string `yaml:"cors_origins"`
+	// MaxLag is how many blocks a chain may trail its head before /readyz
+	// says not ready.
+	MaxLag int64 `yaml:"max_lag"`
 }
 
 // LogConfig configures log/slog.
@@ -31,7 +51,12 @@ type LogConfig struct {
 }
 
 func defaultConfig() Config {
-	return Config{DataDir: ".herald", Log: LogConfig{Level: "info", Format: "text"}}
+	return Config{
+		DataDir: ".herald",
+		Log:     LogConfig{Level: "info", Format: "text"},
+		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100},
+		Limits:  graph.DefaultLimits(),
+	}
 }
 
 // envVars maps each scalar setting to its environment variable. DATABASE_URL
@@ -42,6 +67,7 @@ func envVars(c *Config) map[string]*string {
 		"HERALD_DATA_DIR":     &c.DataDir,
 		"HERALD_LOG_LEVEL":    &c.Log.Level,
 		"HERALD_LOG_FORMAT":   &c.Log.Format,
+		"HERALD_HTTP_LISTEN":  &c.HTTP.Listen,
 	}
 }
 
@@ -86,8 +112,31 @@ func (c Config) validate() error {
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("database_url: not a postgres:// URL"))
 	}
+	seen := map[string]string{}
+	name := func(key, chain string) {
+		if prev, ok := seen[chain]; ok {
+			errs = append(errs, fmt.Errorf("%s.name: %q is also the name of %s", key, chain, prev))
+		}
+		seen[chain] = key
+	}
+	for i, b := range c.Bitcoin {
+		key := fmt.Sprintf("bitcoin[%d]", i)
+		if err := b.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", key, err))
+		}
+		name(key, b.Name)
+	}
+	if c.HTTP.Listen == "" {
+		errs = append(errs, errors.New("http.listen: empty"))
+	}
+	if c.Limits.MaxPageSize <= 0 || c.Limits.DefaultPageSize <= 0 || c.Limits.DefaultPageSize > c.Limits.MaxPageSize {
+		errs = append(errs, errors.New("limits: default_page_size and max_page_size must be positive, default ≤ max"))
+	}
 	return errors.Join(errs...)
 }
+
+// chains reports whether any chain is configured to index.
+func (c Config) chains() int { return len(c.Bitcoin) }
 
 func (c Config) pgDataDir() string { return filepath.Join(c.DataDir, "pg") }
 

@@ -23,6 +23,9 @@ import (
 const usage = `herald — blockchain indexer and GraphQL gateway
 
 Usage:
+  herald run                      index the configured chains and serve GraphQL
+  herald index                    index the configured chains (one writer per chain)
+  herald serve                    serve GraphQL from the database (stateless)
   herald migrate up|down|status   apply, roll back or list database migrations
   herald version                  print the build version
 
@@ -34,7 +37,7 @@ Flags (before or after the command):
   -log-format FMT   text or json (default text)
 
 Environment: HERALD_DATABASE_URL (or DATABASE_URL), HERALD_DATA_DIR,
-HERALD_LOG_LEVEL, HERALD_LOG_FORMAT. Flags win over the environment, which
+HERALD_LOG_LEVEL, HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN. Flags win over the environment, which
 wins over the file.
 `
 
@@ -97,6 +100,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return nil
 	case "migrate":
 		return migrate(ctx, cfg, log, rest, stdout)
+	case "run":
+		return start(ctx, cfg, log, roles{index: true, serve: true})
+	case "index":
+		return start(ctx, cfg, log, roles{index: true})
+	case "serve":
+		return start(ctx, cfg, log, roles{serve: true})
 	default:
 		fs.Usage()
 		return fmt.Errorf("unknown command %q", cmd)

@@ -14,7 +14,7 @@ import (
 
 // Tables lists every table whose contents make up herald's indexed state.
 var Tables = []string{
-	"chains", "blocks", "registrations", "registration_records", "badge_claims", "badge_transfers",
+	"chains", "blocks", "collections", "registrations", "registration_records", "badge_claims", "badge_transfers",
 	"nullifiers", "reuse_attempts", "threshold_updates", "badge_holdings", "player_xp",
 }
 

@@ -1,0 +1,80 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Error codes for operations rejected before they run.
+const (
+	CodeDepthLimit = "DEPTH_LIMIT_EXCEEDED"
+	CodeAliasLimit = "ALIAS_LIMIT_EXCEEDED"
+)
+
+// shapeLimit rejects operations nested too deep or with too many aliases,
+// after validation and before execution: a rejected operation runs no
+// resolver and no SQL.
+type shapeLimit struct {
+	maxDepth   int
+	maxAliases int
+}
+
+var (
+	_ graphql.HandlerExtension        = shapeLimit{}
+	_ graphql.OperationContextMutator = shapeLimit{}
+)
+
+func (shapeLimit) ExtensionName() string                   { return "ShapeLimit" }
+func (shapeLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (l shapeLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+	depth, aliases := measure(op.Operation.SelectionSet, op.Doc.Fragments, 0)
+	if l.maxDepth > 0 && depth > l.maxDepth {
+		return limitError(CodeDepthLimit, "operation is nested %d levels deep; the limit is %d", depth, l.maxDepth)
+	}
+	if l.maxAliases > 0 && aliases > l.maxAliases {
+		return limitError(CodeAliasLimit, "operation uses %d aliases; the limit is %d", aliases, l.maxAliases)
+	}
+	return nil
+}
+
+// measure returns the deepest field nesting below set and the number of
+// aliased fields in it, following fragments (validation has already ruled
+// out fragment cycles; the depth bound stops runaway recursion anyway).
+func measure(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int) (maxDepth, aliases int) {
+	if depth > 100 {
+		return depth, 0
+	}
+	maxDepth = depth
+	for _, sel := range set {
+		var d, a int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				aliases++
+			}
+			d, a = measure(s.SelectionSet, frags, depth+1)
+			d = max(d, depth+1)
+		case *ast.InlineFragment:
+			d, a = measure(s.SelectionSet, frags, depth)
+		case *ast.FragmentSpread:
+			if f := frags.ForName(s.Name); f != nil {
+				d, a = measure(f.SelectionSet, frags, depth)
+			}
+		}
+		maxDepth = max(maxDepth, d)
+		aliases += a
+	}
+	return maxDepth, aliases
+}
+
+func limitError(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": code}
+	return err
+}

@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// Batch lookups for the gateway's dataloaders: each takes many keys and costs
+// one statement, whatever the number of keys.
+
+// NFTSummary is what the status API needs about one NFT's valid registrations.
+type NFTSummary struct {
+	ID string
+	// Last is the valid registration with the highest (height, position).
+	Last *Registration
+	// ValidCount counts valid registrations.
+	ValidCount int64
+	// Oldest holds, per collection, the height of the oldest valid
+	// registration: the one with the most confirmations.
+	Oldest []CollectionHeight
+}
+
+// CollectionHeight is a height within one collection of one chain.
+type CollectionHeight struct {
+	Chain      string `bun:"chain"`
+	Collection string `bun:"collection"`
+	Height     int64  `bun:"height"`
+	Count      int64  `bun:"n"`
+}
+
+// NFTSummaries returns a summary per id, aligned with ids. asOf, when set,
+// reads the registrations at or below that height.
+func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]NFTSummary, error) {
+	out := make([]NFTSummary, len(ids))
+	at := make(map[string][]int, len(ids))
+	for i, id := range ids {
+		out[i].ID = id
+		at[id] = append(at[id], i)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	valid := func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = q.Where("inscription_id IN (?) AND status = ?", bun.In(ids), StatusValid)
+		if asOf != nil {
+			q = q.Where("block_height <= ?", *asOf)
+		}
+		return q
+	}
+	var groups []struct {
+		InscriptionID string `bun:"inscription_id"`
+		CollectionHeight
+	}
+	if err := valid(s.db.NewSelect().TableExpr("registrations").
+		ColumnExpr("inscription_id, chain, collection, min(block_height) AS height, count(*) AS n").
+		GroupExpr("inscription_id, chain, collection")).Scan(ctx, &groups); err != nil {
+		return nil, fmt.Errorf("summarise registrations: %w", err)
+	}
+	for _, g := range groups {
+		for _, i := range at[g.InscriptionID] {
+			out[i].ValidCount += g.Count
+			out[i].Oldest = append(out[i].Oldest, g.CollectionHeight)
+		}
+	}
+	var last []Registration
+	if err := valid(s.db.NewSelect().Model(&last).
+		DistinctOn("inscription_id").
+		OrderExpr("inscription_id, block_height DESC, tx_index DESC, txid DESC, collection DESC")).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("last registrations: %w", err)
+	}
+	for _, r := range last {
+		for _, i := range at[r.InscriptionID] {
+			out[i].Last = &r
+		}
+	}
+	return out, nil
+}
+
+// RegistrationsOfNFTs returns the same page of each NFT's registration
+// attempts (newest first), aligned with ids, in one statement.
+func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, asOf *int64, p Page) ([]PageOf[Registration], error) {
+	out := make([]PageOf[Registration], len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	first := min(max(p.First, 0), MaxPageSize)
+	var conds []string
+	var args []any
+	args = append(args, pgdialect.Array(ids))
+	if len(status) > 0 {
+		conds = append(conds, "status IN (?)")
+		args = append(args, bun.In(status))
+	}
+	if asOf != nil {
+		conds = append(conds, "block_height <= ?")
+		args = append(args, *asOf)
+	}
+	if p.After != "" {
+		after, err := decodeCursor(p.After, len(registrationOrder.columns))
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, "(block_height, tx_index, txid, collection) < (?, ?, ?, ?)")
+		args = append(args, after...)
+	}
+	where := ""
+	for _, c := range conds {
+		where += " AND " + c
+	}
+	args = append(args, first+1)
+	var rows []Registration
+	q := `SELECT r.* FROM unnest(?::text[]) AS k(id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM registrations WHERE inscription_id = k.id` + where + `
+			ORDER BY block_height DESC, tx_index DESC, txid DESC, collection DESC
+			LIMIT ?) r`
+	if err := s.db.NewRaw(q, args...).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("registrations of NFTs: %w", err)
+	}
+	byID := make(map[string]*PageOf[Registration], len(ids))
+	for _, r := range rows {
+		pg := byID[r.InscriptionID]
+		if pg == nil {
+			pg = &PageOf[Registration]{}
+			byID[r.InscriptionID] = pg
+		}
+		if len(pg.Rows) == first {
+			pg.HasNext = true
+			continue
+		}
+		pg.Rows = append(pg.Rows, r)
+		pg.Cursors = append(pg.Cursors, encodeCursor(registrationOrder.values(&r)))
+	}
+	if p.WithTotal {
+		var counts []struct {
+			ID string `bun:"inscription_id"`
+			N  int    `bun:"n"`
+		}
+		q := s.db.NewSelect().TableExpr("registrations").ColumnExpr("inscription_id, count(*) AS n").
+			Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
+		if len(status) > 0 {
+			q = q.Where("status IN (?)", bun.In(status))
+		}
+		if asOf != nil {
+			q = q.Where("block_height <= ?", *asOf)
+		}
+		if err := q.Scan(ctx, &counts); err != nil {
+			return nil, fmt.Errorf("count registrations of NFTs: %w", err)
+		}
+		for _, c := range counts {
+			if pg := byID[c.ID]; pg != nil {
+				pg.Total = c.N
+			}
+		}
+	}
+	for i, id := range ids {
+		if pg := byID[id]; pg != nil {
+			out[i] = *pg
+		}
+	}
+	return out, nil
+}
+
+// RecordsByFeeTxID returns, per fee txid, the first record naming it (nil
+// when none does), aligned with txids.
+func (s *Store) RecordsByFeeTxID(ctx context.Context, txids []string) ([]*RegistrationRecord, error) {
+	var rows []RegistrationRecord
+	if len(txids) > 0 {
+		if err := s.db.NewSelect().Model(&rows).Where("fee_txid IN (?)", bun.In(txids)).
+			DistinctOn("fee_txid").OrderExpr("fee_txid, block_height, tx_index, inscription_id").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("records by fee txid: %w", err)
+		}
+	}
+	return align(txids, rows, func(r *RegistrationRecord) string { return r.FeeTxID }), nil
+}
+
+// RegistrationsByTxID returns, per txid, its registration attempts.
+func (s *Store) RegistrationsByTxID(ctx context.Context, txids []string) ([][]Registration, error) {
+	var rows []Registration
+	if len(txids) > 0 {
+		if err := s.db.NewSelect().Model(&rows).Where("txid IN (?)", bun.In(txids)).
+			Order("txid", "collection").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("registrations by txid: %w", err)
+		}
+	}
+	return group(txids, rows, func(r *Registration) string { return r.TxID }), nil
+}
+
+// TokenKey names one badge token.
+type TokenKey struct{ Chain, Contract, TokenID string }
+
+// FirstClaims returns each token's first BadgeMinted event (nil when none),
+// aligned with keys.
+func (s *Store) FirstClaims(ctx context.Context, keys []TokenKey) ([]*BadgeClaim, error) {
+	var rows []BadgeClaim
+	if len(keys) > 0 {
+		tuples := make([][]any, len(keys))
+		for i, k := range keys {
+			tuples[i] = []any{k.Chain, k.Contract, k.TokenID}
+		}
+		if err := s.db.NewSelect().Model(&rows).
+			Where("(chain, contract, token_id) IN (?)", bun.In(tuples)).
+			DistinctOn("chain, contract, token_id").
+			OrderExpr("chain, contract, token_id, block_height, log_index").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("first claims: %w", err)
+		}
+	}
+	strs := make([]string, len(keys))
+	for i, k := range keys {
+		strs[i] = tokenKey(k)
+	}
+	return align(strs, rows, func(c *BadgeClaim) string {
+		return tokenKey(TokenKey{c.Chain, c.Contract, c.TokenID})
+	}), nil
+}
+
+func tokenKey(k TokenKey) string { return k.Chain + "\x00" + k.Contract + "\x00" + k.TokenID }
+
+// NullifiersByHash returns, per hash, its first uses (one per contract that
+// used it; none when unused), aligned with hashes.
+func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]NullifierUse, error) {
+	var rows []NullifierUse
+	if len(hashes) > 0 {
+		if err := s.db.NewSelect().Model(&rows).Where("nullifier IN (?)", bun.In(hashes)).
+			Order("nullifier", "block_height", "log_index").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("nullifiers by hash: %w", err)
+		}
+	}
+	return group(hashes, rows, func(n *NullifierUse) string { return n.Nullifier }), nil
+}
+
+// PlayerTotals is a player's XP across chains.
+type PlayerTotals struct {
+	XP   string `bun:"xp"`
+	Uses int64  `bun:"uses"`
+}
+
+// PlayerXPTotal sums a player's XP over every chain.
+func (s *Store) PlayerXPTotal(ctx context.Context, player string) (PlayerTotals, error) {
+	var t PlayerTotals
+	err := s.db.NewSelect().Model((*PlayerXP)(nil)).
+		ColumnExpr("coalesce(sum(xp), 0)::text AS xp, coalesce(sum(uses), 0) AS uses").
+		Where("player = ?", player).Scan(ctx, &t)
+	if err != nil {
+		return t, fmt.Errorf("player XP: %w", err)
+	}
+	return t, nil
+}
+
+// Collections returns every configured collection.
+func (s *Store) Collections(ctx context.Context) ([]Collection, error) {
+	var cs []Collection
+	if err := s.db.NewSelect().Model(&cs).Order("chain", "name").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("collections: %w", err)
+	}
+	return cs, nil
+}
+
+// Providers returns every chain's provider health, in failover order.
+func (s *Store) Providers(ctx context.Context) ([]ProviderHealth, error) {
+	var ps []ProviderHealth
+	if err := s.db.NewSelect().Model(&ps).Order("chain", "position").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("providers: %w", err)
+	}
+	return ps, nil
+}
+
+// TimeCount is a count in one time bucket.
+type TimeCount struct {
+	Time  time.Time `bun:"t"`
+	Count int       `bun:"n"`
+}
+
+// CountOver counts rows of an entity table per time bucket ("hour" or
+// "day"); chain and the range are optional.
+func (s *Store) CountOver(ctx context.Context, table, bucket string, span Span) ([]TimeCount, error) {
+	switch table {
+	case "registrations", "badge_claims", "reuse_attempts", "nullifiers":
+	default:
+		return nil, fmt.Errorf("count over %q: not a countable table", table)
+	}
+	if bucket != "hour" && bucket != "day" {
+		return nil, fmt.Errorf("count over %s: bucket %q is not hour or day", table, bucket)
+	}
+	var out []TimeCount
+	q := span.apply(s.db.NewSelect().TableExpr(table).
+		ColumnExpr("date_trunc(?, block_time) AS t, count(*) AS n", bucket).
+		GroupExpr("1").OrderExpr("1"))
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("count %s per %s: %w", table, bucket, err)
+	}
+	return out, nil
+}
+
+// TierCounts counts badge claims per tier.
+func (s *Store) TierCounts(ctx context.Context, span Span) (map[int16]int, error) {
+	var rows []struct {
+		Tier int16 `bun:"tier"`
+		N    int   `bun:"n"`
+	}
+	if err := span.apply(s.db.NewSelect().TableExpr("badge_claims").
+		ColumnExpr("tier, count(*) AS n").GroupExpr("tier")).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("tier counts: %w", err)
+	}
+	out := make(map[int16]int, len(rows))
+	for _, r := range rows {
+		out[r.Tier] = r.N
+	}
+	return out, nil
+}
+
+// XPBucket counts players whose XP lies in [Min, Min+width).
+type XPBucket struct {
+	Min   string `bun:"min"`
+	Count int    `bun:"n"`
+}
+
+// XPHistogram buckets players by total XP (over every chain unless chain is
+// set) in buckets of width.
+func (s *Store) XPHistogram(ctx context.Context, chain string, width int64) ([]XPBucket, error) {
+	per := s.db.NewSelect().Model((*PlayerXP)(nil)).ColumnExpr("player, sum(xp) AS xp").GroupExpr("player")
+	if chain != "" {
+		per = per.Where("chain = ?", chain)
+	}
+	buckets := s.db.NewSelect().TableExpr("(?) AS p", per).
+		ColumnExpr("floor(xp / ?) * ? AS lo, count(*) AS n", width, width).GroupExpr("1")
+	var out []XPBucket
+	if err := s.db.NewSelect().TableExpr("(?) AS b", buckets).
+		ColumnExpr("lo::numeric(78,0)::text AS min, n").OrderExpr("lo").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("XP histogram: %w", err)
+	}
+	return out, nil
+}
+
+// UniquePlayers counts distinct players that claimed a badge or used a
+// nullifier within span.
+func (s *Store) UniquePlayers(ctx context.Context, span Span) (int, error) {
+	claims := span.apply(s.db.NewSelect().TableExpr("badge_claims").Column("player"))
+	uses := span.apply(s.db.NewSelect().TableExpr("nullifiers").Column("player"))
+	var n int
+	if err := s.db.NewSelect().TableExpr("(?) AS u", claims.Union(uses)).ColumnExpr("count(*)").Scan(ctx, &n); err != nil {
+		return 0, fmt.Errorf("unique players: %w", err)
+	}
+	return n, nil
+}
+
+// align places each row at the index of its key; keys without a row get nil.
+func align[T any](keys []string, rows []T, keyOf func(*T) string) []*T {
+	byKey := make(map[string]*T, len(rows))
+	for i := range rows {
+		byKey[keyOf(&rows[i])] = &rows[i]
+	}
+	out := make([]*T, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+
+// group collects rows per key, aligned with keys.
+func group[T any](keys []string, rows []T, keyOf func(*T) string) [][]T {
+	byKey := make(map[string][]T, len(keys))
+	for _, r := range rows {
+		k := keyOf(&r)
+		byKey[k] = append(byKey[k], r)
+	}
+	out := make([][]T, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+

@@ -374,4 +374,3 @@ func group[T any](keys []string, rows []T, keyOf func(*T) string) [][]T {
 	}
 	return out
 }
-

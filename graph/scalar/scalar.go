@@ -22,7 +22,9 @@ type InputError struct{ msg string }
 
 func (e *InputError) Error() string { return e.msg }
 
-func inputErr(format string, args ...any) error { return &InputError{msg: fmt.Sprintf(format, args...)} }
+func inputErr(format string, args ...any) error {
+	return &InputError{msg: fmt.Sprintf(format, args...)}
+}
 
 func marshalString(s string) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s)) })

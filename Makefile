@@ -4,7 +4,7 @@ GOBIN    ?= $(shell $(GO) env GOPATH)/bin
 FUZZTIME ?= 3s
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: dev test test-go fuzz-short fuzz lint generate contracts bench build tools
+.PHONY: dev test test-go fuzz-short fuzz lint generate contracts graphiql bench build tools
 
 build:
 	$(GO) build -o bin/herald ./cmd/herald
@@ -32,8 +32,17 @@ lint:
 tools:
 	@command -v btcd >/dev/null 2>&1 || $(GO) install github.com/btcsuite/btcd@v0.24.2
 
+## generate: gqlgen's executor and models from graph/schema/*.graphqls.
 generate:
-	$(GO) generate ./...
+	$(GO) tool gqlgen generate
+
+## contracts: compile the devnet contracts (solc-js from npm) and regenerate their Go bindings.
+contracts:
+	./indexer/evm/contracts/build.sh
+
+## graphiql: refresh GraphiQL's embedded assets from npm.
+graphiql:
+	./graph/graphiql/build.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

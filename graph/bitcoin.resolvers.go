@@ -184,6 +184,8 @@ func (r *Resolver) RegistrationRecord() generated.RegistrationRecordResolver {
 	return &registrationRecordResolver{r}
 }
 
-type nFTResolver struct{ *Resolver }
-type registrationResolver struct{ *Resolver }
-type registrationRecordResolver struct{ *Resolver }
+type (
+	nFTResolver                struct{ *Resolver }
+	registrationResolver       struct{ *Resolver }
+	registrationRecordResolver struct{ *Resolver }
+)

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
@@ -227,28 +226,3 @@ func (r *queryResolver) Meta(ctx context.Context) (*model.Meta, error) {
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type queryResolver struct{ *Resolver }
-
-func descending(o *model.ChainOrder) bool { return o == nil || *o == model.ChainOrderBlockDesc }
-
-func providerHealth(p store.ProviderHealth) *model.ProviderHealth {
-	h := &model.ProviderHealth{
-		Name: p.Name, Breaker: p.Breaker, ConsecutiveFailures: p.ConsecutiveFailures,
-		Requests: int(p.Requests), Failures: int(p.Failures),
-	}
-	if p.LastError != "" {
-		h.LastError = &p.LastError
-	}
-	if !p.LastSuccess.IsZero() {
-		t := p.LastSuccess.In(time.UTC)
-		h.LastSuccess = &t
-	}
-	return h
-}
-
-func nullifierStatus(hash string, uses []store.NullifierUse) *model.NullifierStatus {
-	s := &model.NullifierStatus{Hash: hash, Used: len(uses) > 0, Uses: make([]*store.NullifierUse, len(uses))}
-	for i := range uses {
-		s.Uses[i] = &uses[i]
-	}
-	return s
-}

@@ -110,8 +110,10 @@ func (r *Resolver) Player() generated.PlayerResolver { return &playerResolver{r}
 // ReuseAttempt returns generated.ReuseAttemptResolver implementation.
 func (r *Resolver) ReuseAttempt() generated.ReuseAttemptResolver { return &reuseAttemptResolver{r} }
 
-type badgeResolver struct{ *Resolver }
-type badgeClaimResolver struct{ *Resolver }
-type nullifierUseResolver struct{ *Resolver }
-type playerResolver struct{ *Resolver }
-type reuseAttemptResolver struct{ *Resolver }
+type (
+	badgeResolver        struct{ *Resolver }
+	badgeClaimResolver   struct{ *Resolver }
+	nullifierUseResolver struct{ *Resolver }
+	playerResolver       struct{ *Resolver }
+	reuseAttemptResolver struct{ *Resolver }
+)

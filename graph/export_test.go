@@ -11,3 +11,20 @@ func OnStatusInvalidate(g *Gateway, f func(ids []string)) {
 
 // StatusCacheLive reports whether the status cache follows the event log.
 func StatusCacheLive(g *Gateway) bool { return g.cache.live.Load() }
+
+// Subscribers is how many subscribers the gateway's broker has.
+func Subscribers(g *Gateway) int {
+	g.broker.mu.Lock()
+	defer g.broker.mu.Unlock()
+	return len(g.broker.subs)
+}
+
+// BrokerLive reports whether the broker follows the event log.
+func BrokerLive(g *Gateway) bool { return g.broker.live.Load() }
+
+// BrokerPosition is the newest event the broker has handed out.
+func BrokerPosition(g *Gateway) int64 {
+	g.broker.mu.Lock()
+	defer g.broker.mu.Unlock()
+	return g.broker.last
+}

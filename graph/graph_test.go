@@ -72,6 +72,13 @@ type env struct {
 func newEnv(t *testing.T, lim graph.Limits) *env {
 	t.Helper()
 	writer, url := storetest.NewWithURL(t)
+	return newEnvOn(t, writer, url, lim)
+}
+
+// newEnvOn starts a gateway (its own pool, broker and cache) on the
+// database at url, which writer writes.
+func newEnvOn(t *testing.T, writer *store.Store, url string, lim graph.Limits) *env {
+	t.Helper()
 	counter := &statementCounter{}
 	reader, err := store.Open(context.Background(), url, store.WithQueryHook(counter))
 	if err != nil {

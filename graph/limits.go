@@ -27,6 +27,14 @@ type Limits struct {
 	// key when one is sent, else by IP); 0 disables rate limiting.
 	RatePerSecond float64 `yaml:"rate_per_second"`
 	RateBurst     int     `yaml:"rate_burst"`
+	// MaxSubscriptionsPerConnection bounds the subscriptions one websocket
+	// carries; MaxConnectionsPerClient the websockets one client holds.
+	MaxSubscriptionsPerConnection int `yaml:"max_subscriptions_per_connection"`
+	MaxConnectionsPerClient       int `yaml:"max_connections_per_client"`
+	// SubscriptionBacklog is how many recent events each gateway keeps in
+	// memory for its subscribers; one that falls further behind is cut off
+	// as too slow (and resumes from the log).
+	SubscriptionBacklog int `yaml:"subscription_backlog"`
 }
 
 // DefaultLimits are generous for a frontend page and tight for abuse.
@@ -43,5 +51,9 @@ func DefaultLimits() Limits {
 		MaxNullifierHashes: 1000,
 		RatePerSecond:      200,
 		RateBurst:          400,
+
+		MaxSubscriptionsPerConnection: 20,
+		MaxConnectionsPerClient:       50,
+		SubscriptionBacklog:           10_000,
 	}
 }

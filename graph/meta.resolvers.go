@@ -10,7 +10,6 @@ import (
 
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
-	"github.com/herald-indexer/herald/store"
 )
 
 // Registrations is the resolver for the registrations field.
@@ -63,19 +62,3 @@ func (r *statsResolver) UniquePlayers(ctx context.Context, obj *model.Stats) (in
 func (r *Resolver) Stats() generated.StatsResolver { return &statsResolver{r} }
 
 type statsResolver struct{ *Resolver }
-
-func statsSpan(s *model.Stats) store.Span {
-	return store.Span{Chain: s.Chain, From: s.From, To: s.To}
-}
-
-func (r *statsResolver) countOver(ctx context.Context, table string, s *model.Stats) ([]*model.TimeCount, error) {
-	counts, err := r.store.CountOver(ctx, table, s.Bucket, statsSpan(s))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.TimeCount, len(counts))
-	for i, c := range counts {
-		out[i] = &model.TimeCount{Time: c.Time, Count: c.Count}
-	}
-	return out, nil
-}

@@ -18,9 +18,10 @@ import (
 
 // Resolver is the root resolver; one serves every request.
 type Resolver struct {
-	store *store.Store
-	cache *statusCache
-	lim   Limits
+	store  *store.Store
+	cache  *statusCache
+	broker *broker
+	lim    Limits
 }
 
 // Error codes in the `extensions.code` of GraphQL errors.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -58,6 +59,7 @@ type Options struct {
 type Gateway struct {
 	opts    Options
 	cache   *statusCache
+	broker  *broker
 	metrics *metrics
 	limiter *rateLimiter
 	gql     *handler.Server
@@ -89,6 +91,11 @@ func New(opts Options) (*Gateway, error) {
 		return nil, fmt.Errorf("graph metrics: %w", err)
 	}
 	g.metrics = m
+	bm, err := newBrokerMetrics(opts.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("graph metrics: %w", err)
+	}
+	g.broker = newBroker(opts.Store, opts.Limits.SubscriptionBacklog, bm)
 	g.gql = g.newServer()
 	return g, nil
 }
@@ -96,11 +103,13 @@ func New(opts Options) (*Gateway, error) {
 func (g *Gateway) newServer() *handler.Server {
 	lim := g.opts.Limits
 	schema := generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{store: g.opts.Store, cache: g.cache, lim: lim},
+		Resolvers:  &Resolver{store: g.opts.Store, cache: g.cache, broker: g.broker, lim: lim},
 		Complexity: complexity(lim),
 	})
 	srv := handler.New(schema)
+	srv.AddTransport(g.websocket())
 	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.SSE{}) // before POST: both take POSTs
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -109,6 +118,7 @@ func (g *Gateway) newServer() *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	srv.Use(shapeLimit{maxDepth: lim.MaxDepth, maxAliases: lim.MaxAliases})
 	srv.Use(g.metrics.extension())
+	srv.Use(requestScope{g})
 	srv.Use(resolverTracer{otelgqlgen.Middleware()})
 	srv.SetErrorPresenter(g.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
@@ -121,23 +131,35 @@ func (g *Gateway) newServer() *handler.Server {
 // Handler serves GraphQL at the path it is mounted on.
 func (g *Gateway) Handler() http.Handler {
 	var h http.Handler = g.gql
-	h = g.withLoaders(h)
 	h = g.withLimits(h)
 	h = g.withCORS(h)
 	return withRequestID(h)
 }
 
-// Run keeps the status cache in step with the event log until ctx ends.
+// Run follows the event log until ctx ends: the subscription broker, and
+// the status cache's invalidation.
 func (g *Gateway) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { g.follow(ctx, "subscription broker", g.broker.run) })
+	g.follow(ctx, "status cache", func(ctx context.Context, safety time.Duration) error {
+		return g.cache.run(ctx, g.opts.Store, safety)
+	})
+	return nil
+}
+
+// follow runs a log follower until ctx ends, restarting it after failures
+// (a lost connection): the log lets it pick up where it was.
+func (g *Gateway) follow(ctx context.Context, name string, run func(context.Context, time.Duration) error) {
 	for {
-		err := g.cache.run(ctx, g.opts.Store, 5*time.Second)
+		err := run(ctx, 5*time.Second)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
-		g.opts.Logger.Warn("status cache feed stopped; restarting", "err", err)
+		g.opts.Logger.Warn("event log follower stopped; restarting", "follower", name, "err", err)
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-time.After(time.Second):
 		}
 	}
@@ -146,18 +168,29 @@ func (g *Gateway) Run(ctx context.Context) error {
 // CacheHitRatio is the status cache's hit ratio since start.
 func (g *Gateway) CacheHitRatio() float64 { return g.cache.hitRatio() }
 
-func (g *Gateway) withLoaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := withLoaders(r.Context(), newLoaders(g.opts.Store, g.cache))
-		if d := g.opts.Limits.StatementTimeout; d > 0 {
-			// The whole request's SQL shares the statement timeout: a
-			// canceled context cancels the running statement.
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, d)
-			defer cancel()
-		}
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+// requestScope gives each response — a query's, or each event of a
+// subscription — its own dataloaders and statement timeout: loaders cache
+// chain tips, which must be read fresh for every event.
+type requestScope struct{ g *Gateway }
+
+var (
+	_ graphql.HandlerExtension    = requestScope{}
+	_ graphql.ResponseInterceptor = requestScope{}
+)
+
+func (requestScope) ExtensionName() string                   { return "RequestScope" }
+func (requestScope) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (s requestScope) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	ctx = withLoaders(ctx, newLoaders(s.g.opts.Store, s.g.cache))
+	if d := s.g.opts.Limits.StatementTimeout; d > 0 {
+		// A canceled context cancels the running statement: the response's
+		// SQL shares the statement timeout.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	return next(ctx)
 }
 
 // withLimits rejects oversized bodies and clients over their rate before
@@ -268,6 +301,7 @@ type requestIDKey struct{}
 // withRequestID tags each request with the caller's X-Request-ID or a new one.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), clientKey{}, clientID(r)))
 		id := r.Header.Get("X-Request-ID")
 		if id == "" || len(id) > 64 {
 			b := make([]byte, 8)

@@ -208,9 +208,10 @@ CREATE TABLE events (
     key          text NOT NULL,
     block_height bigint NOT NULL,
     data         jsonb NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now()
+    created_at   timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX events_entity ON events (entity, id);
+CREATE INDEX events_entity ON events (entity, chain, id);
+CREATE INDEX events_entity_height ON events (entity, chain, block_height);
 
 -- RPC provider health as the indexer last saw it, for _meta (the gateway
 -- reads only the database).

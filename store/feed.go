@@ -68,3 +68,48 @@ func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Durat
 		}
 	}
 }
+
+// TipsAt returns each chain's indexed tip as the event log stood at event id
+// `at`: the height of its last block event (a REMOVED block means its parent
+// became the tip).
+func (s *Store) TipsAt(ctx context.Context, at int64) (map[string]int64, error) {
+	var rows []struct {
+		Chain  string `bun:"chain"`
+		Kind   string `bun:"kind"`
+		Height int64  `bun:"block_height"`
+	}
+	if err := s.db.NewSelect().Model((*Event)(nil)).Column("chain", "kind", "block_height").
+		DistinctOn("chain").Where("entity = ? AND id <= ?", EntityBlock, at).
+		OrderExpr("chain, id DESC").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("read tips at event %d: %w", at, err)
+	}
+	tips := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		tips[r.Chain] = r.Height
+		if r.Kind == KindRemoved {
+			tips[r.Chain] = r.Height - 1
+		}
+	}
+	return tips, nil
+}
+
+// UnconfirmedAt returns the registrations that, as the log stood at event id
+// `at`, were on their chain with fewer than minConf confirmations: what a
+// subscriber resuming after `at` still waits to see CONFIRMED.
+func (s *Store) UnconfirmedAt(ctx context.Context, at int64, tips map[string]int64, minConf int64) ([]Event, error) {
+	var out []Event
+	for chain, tip := range tips {
+		var evs []Event
+		if err := s.db.NewSelect().Model(&evs).DistinctOn("key").
+			Where("entity = ? AND chain = ? AND id <= ? AND block_height > ?", EntityRegistration, chain, at, tip-minConf+1).
+			OrderExpr("key, id DESC").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("read unconfirmed registrations at event %d: %w", at, err)
+		}
+		for _, ev := range evs {
+			if ev.Kind == KindAdded {
+				out = append(out, ev)
+			}
+		}
+	}
+	return out, nil
+}

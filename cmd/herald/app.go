@@ -162,7 +162,7 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gw.Handler())
+	gw.Register(mux)
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP.MaxLag))

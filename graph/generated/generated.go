@@ -33,14 +33,20 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Badge() BadgeResolver
 	BadgeClaim() BadgeClaimResolver
+	BadgeEvent() BadgeEventResolver
+	BadgeTransfer() BadgeTransferResolver
+	ChainHeadEvent() ChainHeadEventResolver
 	NFT() NFTResolver
+	NullifierEvent() NullifierEventResolver
 	NullifierUse() NullifierUseResolver
 	Player() PlayerResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
+	RegistrationEvent() RegistrationEventResolver
 	RegistrationRecord() RegistrationRecordResolver
 	ReuseAttempt() ReuseAttemptResolver
 	Stats() StatsResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -95,12 +101,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BadgeEvent struct {
+		Claim    func(childComplexity int) int
+		EventID  func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Transfer func(childComplexity int) int
+	}
+
+	BadgeTransfer struct {
+		BatchIndex func(childComplexity int) int
+		Block      func(childComplexity int) int
+		Chain      func(childComplexity int) int
+		Contract   func(childComplexity int) int
+		From       func(childComplexity int) int
+		LogIndex   func(childComplexity int) int
+		Operator   func(childComplexity int) int
+		Standard   func(childComplexity int) int
+		To         func(childComplexity int) int
+		TokenID    func(childComplexity int) int
+		TxHash     func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
 	BlockPosition struct {
 		Chain         func(childComplexity int) int
 		Confirmations func(childComplexity int) int
 		Hash          func(childComplexity int) int
 		Height        func(childComplexity int) int
 		Time          func(childComplexity int) int
+	}
+
+	ChainHeadEvent struct {
+		Chain   func(childComplexity int) int
+		EventID func(childComplexity int) int
+		Hash    func(childComplexity int) int
+		Height  func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Time    func(childComplexity int) int
 	}
 
 	ChainMeta struct {
@@ -143,6 +180,13 @@ type ComplexityRoot struct {
 		Record            func(childComplexity int) int
 		RegistrationCount func(childComplexity int) int
 		Registrations     func(childComplexity int, first *int, after *string, status []model.RegistrationStatus) int
+	}
+
+	NullifierEvent struct {
+		EventID      func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		ReuseAttempt func(childComplexity int) int
+		Use          func(childComplexity int) int
 	}
 
 	NullifierStatus struct {
@@ -245,6 +289,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	RegistrationEvent struct {
+		Confirmations func(childComplexity int) int
+		EventID       func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Registration  func(childComplexity int) int
+	}
+
 	RegistrationRecord struct {
 		Block           func(childComplexity int) int
 		Body            func(childComplexity int) int
@@ -292,6 +343,13 @@ type ComplexityRoot struct {
 		XpHistogram   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		BadgeEvents        func(childComplexity int, player *string, contract *string, afterEventID *string) int
+		ChainHeads         func(childComplexity int, chain *string, afterEventID *string) int
+		NullifierEvents    func(childComplexity int, player *string, afterEventID *string) int
+		RegistrationEvents func(childComplexity int, nft *string, collection *string, minConfirmations *int, afterEventID *string) int
+	}
+
 	TierCount struct {
 		Count func(childComplexity int) int
 		Tier  func(childComplexity int) int
@@ -324,6 +382,17 @@ type BadgeClaimResolver interface {
 
 	Block(ctx context.Context, obj *store.BadgeClaim) (*model.BlockPosition, error)
 }
+type BadgeEventResolver interface {
+	EventID(ctx context.Context, obj *model.BadgeEvent) (string, error)
+}
+type BadgeTransferResolver interface {
+	Standard(ctx context.Context, obj *store.BadgeTransfer) (model.TokenStandard, error)
+
+	Block(ctx context.Context, obj *store.BadgeTransfer) (*model.BlockPosition, error)
+}
+type ChainHeadEventResolver interface {
+	EventID(ctx context.Context, obj *model.ChainHeadEvent) (string, error)
+}
 type NFTResolver interface {
 	IsRegistered(ctx context.Context, obj *model.NFT) (bool, error)
 	LastRegistration(ctx context.Context, obj *model.NFT) (*store.Registration, error)
@@ -332,6 +401,9 @@ type NFTResolver interface {
 	Record(ctx context.Context, obj *model.NFT) (*store.RegistrationRecord, error)
 	Confirmations(ctx context.Context, obj *model.NFT) (int, error)
 	LastUpdated(ctx context.Context, obj *model.NFT) (*store.Cursor, error)
+}
+type NullifierEventResolver interface {
+	EventID(ctx context.Context, obj *model.NullifierEvent) (string, error)
 }
 type NullifierUseResolver interface {
 	Block(ctx context.Context, obj *store.NullifierUse) (*model.BlockPosition, error)
@@ -367,6 +439,9 @@ type RegistrationResolver interface {
 	Block(ctx context.Context, obj *store.Registration) (*model.BlockPosition, error)
 	Record(ctx context.Context, obj *store.Registration) (*store.RegistrationRecord, error)
 }
+type RegistrationEventResolver interface {
+	EventID(ctx context.Context, obj *model.RegistrationEvent) (string, error)
+}
 type RegistrationRecordResolver interface {
 	Block(ctx context.Context, obj *store.RegistrationRecord) (*model.BlockPosition, error)
 	Registration(ctx context.Context, obj *store.RegistrationRecord) (*store.Registration, error)
@@ -384,6 +459,12 @@ type StatsResolver interface {
 	Tiers(ctx context.Context, obj *model.Stats) ([]*model.TierCount, error)
 	XpHistogram(ctx context.Context, obj *model.Stats) ([]*model.XPBucket, error)
 	UniquePlayers(ctx context.Context, obj *model.Stats) (int, error)
+}
+type SubscriptionResolver interface {
+	RegistrationEvents(ctx context.Context, nft *string, collection *string, minConfirmations *int, afterEventID *string) (<-chan *model.RegistrationEvent, error)
+	BadgeEvents(ctx context.Context, player *string, contract *string, afterEventID *string) (<-chan *model.BadgeEvent, error)
+	NullifierEvents(ctx context.Context, player *string, afterEventID *string) (<-chan *model.NullifierEvent, error)
+	ChainHeads(ctx context.Context, chain *string, afterEventID *string) (<-chan *model.ChainHeadEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -590,6 +671,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BadgeEdge.Node(childComplexity), true
 
+	case "BadgeEvent.claim":
+		if e.ComplexityRoot.BadgeEvent.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeEvent.Claim(childComplexity), true
+	case "BadgeEvent.eventId":
+		if e.ComplexityRoot.BadgeEvent.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeEvent.EventID(childComplexity), true
+	case "BadgeEvent.kind":
+		if e.ComplexityRoot.BadgeEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeEvent.Kind(childComplexity), true
+	case "BadgeEvent.transfer":
+		if e.ComplexityRoot.BadgeEvent.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeEvent.Transfer(childComplexity), true
+
+	case "BadgeTransfer.batchIndex":
+		if e.ComplexityRoot.BadgeTransfer.BatchIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.BatchIndex(childComplexity), true
+	case "BadgeTransfer.block":
+		if e.ComplexityRoot.BadgeTransfer.Block == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Block(childComplexity), true
+	case "BadgeTransfer.chain":
+		if e.ComplexityRoot.BadgeTransfer.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Chain(childComplexity), true
+	case "BadgeTransfer.contract":
+		if e.ComplexityRoot.BadgeTransfer.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Contract(childComplexity), true
+	case "BadgeTransfer.from":
+		if e.ComplexityRoot.BadgeTransfer.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.From(childComplexity), true
+	case "BadgeTransfer.logIndex":
+		if e.ComplexityRoot.BadgeTransfer.LogIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.LogIndex(childComplexity), true
+	case "BadgeTransfer.operator":
+		if e.ComplexityRoot.BadgeTransfer.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Operator(childComplexity), true
+	case "BadgeTransfer.standard":
+		if e.ComplexityRoot.BadgeTransfer.Standard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Standard(childComplexity), true
+	case "BadgeTransfer.to":
+		if e.ComplexityRoot.BadgeTransfer.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.To(childComplexity), true
+	case "BadgeTransfer.tokenId":
+		if e.ComplexityRoot.BadgeTransfer.TokenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.TokenID(childComplexity), true
+	case "BadgeTransfer.txHash":
+		if e.ComplexityRoot.BadgeTransfer.TxHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.TxHash(childComplexity), true
+	case "BadgeTransfer.value":
+		if e.ComplexityRoot.BadgeTransfer.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Value(childComplexity), true
+
 	case "BlockPosition.chain":
 		if e.ComplexityRoot.BlockPosition.Chain == nil {
 			break
@@ -620,6 +799,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BlockPosition.Time(childComplexity), true
+
+	case "ChainHeadEvent.chain":
+		if e.ComplexityRoot.ChainHeadEvent.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.Chain(childComplexity), true
+	case "ChainHeadEvent.eventId":
+		if e.ComplexityRoot.ChainHeadEvent.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.EventID(childComplexity), true
+	case "ChainHeadEvent.hash":
+		if e.ComplexityRoot.ChainHeadEvent.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.Hash(childComplexity), true
+	case "ChainHeadEvent.height":
+		if e.ComplexityRoot.ChainHeadEvent.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.Height(childComplexity), true
+	case "ChainHeadEvent.kind":
+		if e.ComplexityRoot.ChainHeadEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.Kind(childComplexity), true
+	case "ChainHeadEvent.time":
+		if e.ComplexityRoot.ChainHeadEvent.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainHeadEvent.Time(childComplexity), true
 
 	case "ChainMeta.chain":
 		if e.ComplexityRoot.ChainMeta.Chain == nil {
@@ -792,6 +1008,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NFT.Registrations(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.RegistrationStatus)), true
+
+	case "NullifierEvent.eventId":
+		if e.ComplexityRoot.NullifierEvent.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierEvent.EventID(childComplexity), true
+	case "NullifierEvent.kind":
+		if e.ComplexityRoot.NullifierEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierEvent.Kind(childComplexity), true
+	case "NullifierEvent.reuseAttempt":
+		if e.ComplexityRoot.NullifierEvent.ReuseAttempt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierEvent.ReuseAttempt(childComplexity), true
+	case "NullifierEvent.use":
+		if e.ComplexityRoot.NullifierEvent.Use == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierEvent.Use(childComplexity), true
 
 	case "NullifierStatus.hash":
 		if e.ComplexityRoot.NullifierStatus.Hash == nil {
@@ -1282,6 +1523,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
 
+	case "RegistrationEvent.confirmations":
+		if e.ComplexityRoot.RegistrationEvent.Confirmations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationEvent.Confirmations(childComplexity), true
+	case "RegistrationEvent.eventId":
+		if e.ComplexityRoot.RegistrationEvent.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationEvent.EventID(childComplexity), true
+	case "RegistrationEvent.kind":
+		if e.ComplexityRoot.RegistrationEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationEvent.Kind(childComplexity), true
+	case "RegistrationEvent.registration":
+		if e.ComplexityRoot.RegistrationEvent.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationEvent.Registration(childComplexity), true
+
 	case "RegistrationRecord.block":
 		if e.ComplexityRoot.RegistrationRecord.Block == nil {
 			break
@@ -1479,6 +1745,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Stats.XpHistogram(childComplexity), true
 
+	case "Subscription.badgeEvents":
+		if e.ComplexityRoot.Subscription.BadgeEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_badgeEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BadgeEvents(childComplexity, args["player"].(*string), args["contract"].(*string), args["afterEventId"].(*string)), true
+	case "Subscription.chainHeads":
+		if e.ComplexityRoot.Subscription.ChainHeads == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_chainHeads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ChainHeads(childComplexity, args["chain"].(*string), args["afterEventId"].(*string)), true
+	case "Subscription.nullifierEvents":
+		if e.ComplexityRoot.Subscription.NullifierEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_nullifierEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.NullifierEvents(childComplexity, args["player"].(*string), args["afterEventId"].(*string)), true
+	case "Subscription.registrationEvents":
+		if e.ComplexityRoot.Subscription.RegistrationEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_registrationEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RegistrationEvents(childComplexity, args["nft"].(*string), args["collection"].(*string), args["minConfirmations"].(*int), args["afterEventId"].(*string)), true
+
 	case "TierCount.count":
 		if e.ComplexityRoot.TierCount.Count == nil {
 			break
@@ -1567,6 +1878,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -2068,6 +2396,91 @@ type ProviderHealth {
   lastSuccess: Time
 }
 `, BuiltIn: false},
+	{Name: "../schema/subscriptions.graphqls", Input: `"What happened to an entity."
+enum EventKind {
+  "Indexed in a new block."
+  ADDED
+  "Reached the confirmations the subscriber asked for (registrations only)."
+  CONFIRMED
+  "Its block was reorganised away: it is no longer on the chain."
+  REMOVED
+}
+
+"""
+Subscriptions follow herald's event log. Every event carries its ` + "`" + `eventId` + "`" + `; to
+resume after a disconnect, subscribe again with ` + "`" + `afterEventId` + "`" + ` set to the last
+id you processed: you get every matching event after it, in order, then live
+ones, with no gap and no duplicate. A subscriber that falls too far behind is
+disconnected with a SLOW_CONSUMER error naming the id to resume from.
+"""
+type Subscription {
+  """
+  Registration attempts of an NFT or a collection (or all): ADDED when
+  indexed, REMOVED when a reorg drops them, and CONFIRMED once their block has
+  ` + "`" + `minConfirmations` + "`" + ` confirmations (when asked for).
+  """
+  registrationEvents(nft: InscriptionID, collection: String, minConfirmations: Int, afterEventId: ID): RegistrationEvent!
+  "Badge claims and transfers, for a player (as claimant, sender or receiver) and/or a contract."
+  badgeEvents(player: Address, contract: Address, afterEventId: ID): BadgeEvent!
+  "Nullifier first uses and reuse attempts, for a player."
+  nullifierEvents(player: Address, afterEventId: ID): NullifierEvent!
+  "New indexed tips (ADDED) and blocks undone by reorgs (REMOVED)."
+  chainHeads(chain: String, afterEventId: ID): ChainHeadEvent!
+}
+
+type RegistrationEvent {
+  "The event-log id: resume after it with ` + "`" + `afterEventId` + "`" + `."
+  eventId: ID!
+  kind: EventKind!
+  registration: Registration!
+  "The registration's confirmations when the event was produced (0 when REMOVED)."
+  confirmations: Int!
+}
+
+type BadgeEvent {
+  eventId: ID!
+  kind: EventKind!
+  "Set for BadgeMinted events."
+  claim: BadgeClaim
+  "Set for token transfers (mints and burns included)."
+  transfer: BadgeTransfer
+}
+
+"One token movement: an ERC-721 Transfer, an ERC-1155 TransferSingle, or one pair of a TransferBatch."
+type BadgeTransfer {
+  chain: String!
+  contract: Address!
+  standard: TokenStandard!
+  operator: Address
+  from: Address!
+  to: Address!
+  tokenId: BigInt!
+  value: BigInt!
+  txHash: Bytes32!
+  logIndex: Int!
+  batchIndex: Int!
+  block: BlockPosition!
+}
+
+type NullifierEvent {
+  eventId: ID!
+  kind: EventKind!
+  "Set for a nullifier's first use."
+  use: NullifierUse
+  "Set for a reuse attempt."
+  reuseAttempt: ReuseAttempt
+}
+
+type ChainHeadEvent {
+  eventId: ID!
+  "ADDED: a new indexed tip. REMOVED: this block was undone by a reorg."
+  kind: EventKind!
+  chain: String!
+  height: Int!
+  hash: String!
+  time: Time!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2171,6 +2584,50 @@ func (ec *executionContext) childFields_BadgeEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type BadgeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BadgeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_BadgeEvent_eventId(ctx, field)
+	case "kind":
+		return ec.fieldContext_BadgeEvent_kind(ctx, field)
+	case "claim":
+		return ec.fieldContext_BadgeEvent_claim(ctx, field)
+	case "transfer":
+		return ec.fieldContext_BadgeEvent_transfer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BadgeEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_BadgeTransfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chain":
+		return ec.fieldContext_BadgeTransfer_chain(ctx, field)
+	case "contract":
+		return ec.fieldContext_BadgeTransfer_contract(ctx, field)
+	case "standard":
+		return ec.fieldContext_BadgeTransfer_standard(ctx, field)
+	case "operator":
+		return ec.fieldContext_BadgeTransfer_operator(ctx, field)
+	case "from":
+		return ec.fieldContext_BadgeTransfer_from(ctx, field)
+	case "to":
+		return ec.fieldContext_BadgeTransfer_to(ctx, field)
+	case "tokenId":
+		return ec.fieldContext_BadgeTransfer_tokenId(ctx, field)
+	case "value":
+		return ec.fieldContext_BadgeTransfer_value(ctx, field)
+	case "txHash":
+		return ec.fieldContext_BadgeTransfer_txHash(ctx, field)
+	case "logIndex":
+		return ec.fieldContext_BadgeTransfer_logIndex(ctx, field)
+	case "batchIndex":
+		return ec.fieldContext_BadgeTransfer_batchIndex(ctx, field)
+	case "block":
+		return ec.fieldContext_BadgeTransfer_block(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BadgeTransfer", field.Name)
+}
+
 func (ec *executionContext) childFields_BlockPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "chain":
@@ -2185,6 +2642,24 @@ func (ec *executionContext) childFields_BlockPosition(ctx context.Context, field
 		return ec.fieldContext_BlockPosition_confirmations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BlockPosition", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainHeadEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_ChainHeadEvent_eventId(ctx, field)
+	case "kind":
+		return ec.fieldContext_ChainHeadEvent_kind(ctx, field)
+	case "chain":
+		return ec.fieldContext_ChainHeadEvent_chain(ctx, field)
+	case "height":
+		return ec.fieldContext_ChainHeadEvent_height(ctx, field)
+	case "hash":
+		return ec.fieldContext_ChainHeadEvent_hash(ctx, field)
+	case "time":
+		return ec.fieldContext_ChainHeadEvent_time(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainHeadEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ChainMeta(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2269,6 +2744,20 @@ func (ec *executionContext) childFields_NFT(ctx context.Context, field graphql.C
 		return ec.fieldContext_NFT_lastUpdated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NFT", field.Name)
+}
+
+func (ec *executionContext) childFields_NullifierEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_NullifierEvent_eventId(ctx, field)
+	case "kind":
+		return ec.fieldContext_NullifierEvent_kind(ctx, field)
+	case "use":
+		return ec.fieldContext_NullifierEvent_use(ctx, field)
+	case "reuseAttempt":
+		return ec.fieldContext_NullifierEvent_reuseAttempt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NullifierEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_NullifierStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2439,6 +2928,20 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 		return ec.fieldContext_RegistrationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RegistrationEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_RegistrationEvent_eventId(ctx, field)
+	case "kind":
+		return ec.fieldContext_RegistrationEvent_kind(ctx, field)
+	case "registration":
+		return ec.fieldContext_RegistrationEvent_registration(ctx, field)
+	case "confirmations":
+		return ec.fieldContext_RegistrationEvent_confirmations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegistrationEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_RegistrationRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3132,6 +3635,118 @@ func (ec *executionContext) field_Query_usedNullifiers_args(ctx context.Context,
 		return nil, err
 	}
 	args["block"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_badgeEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "player",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAddress2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["player"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contract",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAddress2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contract"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "afterEventId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterEventId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_chainHeads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "chain",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["chain"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterEventId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterEventId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_nullifierEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "player",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAddress2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["player"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterEventId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterEventId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_registrationEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "nft",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOInscriptionID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nft"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "collection",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["collection"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minConfirmations",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minConfirmations"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "afterEventId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterEventId"] = arg3
 	return args, nil
 }
 
@@ -3975,6 +4590,401 @@ func (ec *executionContext) fieldContext_BadgeEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _BadgeEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.BadgeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BadgeEvent().EventID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeEvent", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.BadgeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeEvent", field, false, false, errors.New("field of type EventKind does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeEvent_claim(ctx context.Context, field graphql.CollectedField, obj *model.BadgeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeEvent_claim(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claim, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.BadgeClaim) graphql.Marshaler {
+			return ec.marshalOBadgeClaim2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐBadgeClaim(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeEvent_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BadgeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BadgeClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BadgeEvent_transfer(ctx context.Context, field graphql.CollectedField, obj *model.BadgeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeEvent_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.BadgeTransfer) graphql.Marshaler {
+			return ec.marshalOBadgeTransfer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐBadgeTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeEvent_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BadgeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BadgeTransfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BadgeTransfer_chain(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_contract(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_standard(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_standard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BadgeTransfer().Standard(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TokenStandard) graphql.Marshaler {
+			return ec.marshalNTokenStandard2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTokenStandard(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_standard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, true, true, errors.New("field of type TokenStandard does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_operator(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_operator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOAddress2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_from(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_to(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_tokenId(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_tokenId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_tokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_value(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_txHash(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_txHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBytes322string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_txHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Bytes32 does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_logIndex(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_logIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_logIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_batchIndex(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_batchIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_batchIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeTransfer_block(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeTransfer_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BadgeTransfer().Block(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
+			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeTransfer_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BadgeTransfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlockPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BlockPosition_chain(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4088,6 +5098,144 @@ func (ec *executionContext) _BlockPosition_confirmations(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_BlockPosition_confirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainHeadEvent().EventID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, false, false, errors.New("field of type EventKind does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_chain(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_height(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_hash(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChainHeadEvent_time(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainHeadEvent_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainHeadEvent_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainHeadEvent", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _ChainMeta_chain(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
@@ -4772,6 +5920,116 @@ func (ec *executionContext) fieldContext_NFT_lastUpdated(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChainTip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NullifierEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.NullifierEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NullifierEvent().EventID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullifierEvent", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _NullifierEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.NullifierEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullifierEvent", field, false, false, errors.New("field of type EventKind does not have child fields"))
+}
+
+func (ec *executionContext) _NullifierEvent_use(ctx context.Context, field graphql.CollectedField, obj *model.NullifierEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierEvent_use(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Use, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.NullifierUse) graphql.Marshaler {
+			return ec.marshalONullifierUse2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐNullifierUse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierEvent_use(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NullifierEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullifierUse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NullifierEvent_reuseAttempt(ctx context.Context, field graphql.CollectedField, obj *model.NullifierEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierEvent_reuseAttempt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReuseAttempt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ReuseAttempt) graphql.Marshaler {
+			return ec.marshalOReuseAttempt2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐReuseAttempt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierEvent_reuseAttempt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NullifierEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReuseAttempt(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6867,6 +8125,107 @@ func (ec *executionContext) fieldContext_RegistrationEdge_node(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _RegistrationEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationEvent_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RegistrationEvent().EventID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationEvent_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationEvent", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _RegistrationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+			return ec.marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationEvent", field, false, false, errors.New("field of type EventKind does not have child fields"))
+}
+
+func (ec *executionContext) _RegistrationEvent_registration(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationEvent_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationEvent_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrationEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrationEvent_confirmations(ctx context.Context, field graphql.CollectedField, obj *model.RegistrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegistrationEvent_confirmations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegistrationEvent_confirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegistrationEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _RegistrationRecord_inscriptionId(ctx context.Context, field graphql.CollectedField, obj *store.RegistrationRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7709,6 +9068,182 @@ func (ec *executionContext) _Stats_uniquePlayers(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Stats_uniquePlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stats", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Subscription_registrationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_registrationEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RegistrationEvents(ctx, fc.Args["nft"].(*string), fc.Args["collection"].(*string), fc.Args["minConfirmations"].(*int), fc.Args["afterEventId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationEvent) graphql.Marshaler {
+			return ec.marshalNRegistrationEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_registrationEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_registrationEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_badgeEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_badgeEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BadgeEvents(ctx, fc.Args["player"].(*string), fc.Args["contract"].(*string), fc.Args["afterEventId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BadgeEvent) graphql.Marshaler {
+			return ec.marshalNBadgeEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBadgeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_badgeEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BadgeEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_badgeEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_nullifierEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_nullifierEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().NullifierEvents(ctx, fc.Args["player"].(*string), fc.Args["afterEventId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NullifierEvent) graphql.Marshaler {
+			return ec.marshalNNullifierEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐNullifierEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_nullifierEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullifierEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_nullifierEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_chainHeads(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_chainHeads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ChainHeads(ctx, fc.Args["chain"].(*string), fc.Args["afterEventId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainHeadEvent) graphql.Marshaler {
+			return ec.marshalNChainHeadEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainHeadEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_chainHeads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainHeadEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_chainHeads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TierCount_tier(ctx context.Context, field graphql.CollectedField, obj *model.TierCount) (ret graphql.Marshaler) {
@@ -9879,6 +11414,251 @@ func (ec *executionContext) _BadgeEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var badgeEventImplementors = []string{"BadgeEvent"}
+
+func (ec *executionContext) _BadgeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.BadgeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, badgeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BadgeEvent")
+		case "eventId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeEvent_eventId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._BadgeEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claim":
+			out.Values[i] = ec._BadgeEvent_claim(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transfer":
+			out.Values[i] = ec._BadgeEvent_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var badgeTransferImplementors = []string{"BadgeTransfer"}
+
+func (ec *executionContext) _BadgeTransfer(ctx context.Context, sel ast.SelectionSet, obj *store.BadgeTransfer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, badgeTransferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BadgeTransfer")
+		case "chain":
+			out.Values[i] = ec._BadgeTransfer_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contract":
+			out.Values[i] = ec._BadgeTransfer_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "standard":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeTransfer_standard(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "operator":
+			out.Values[i] = ec._BadgeTransfer_operator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._BadgeTransfer_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._BadgeTransfer_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tokenId":
+			out.Values[i] = ec._BadgeTransfer_tokenId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._BadgeTransfer_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "txHash":
+			out.Values[i] = ec._BadgeTransfer_txHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "logIndex":
+			out.Values[i] = ec._BadgeTransfer_logIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "batchIndex":
+			out.Values[i] = ec._BadgeTransfer_batchIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "block":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeTransfer_block(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var blockPositionImplementors = []string{"BlockPosition"}
 
 func (ec *executionContext) _BlockPosition(ctx context.Context, sel ast.SelectionSet, obj *model.BlockPosition) graphql.Marshaler {
@@ -9915,6 +11695,102 @@ func (ec *executionContext) _BlockPosition(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._BlockPosition_confirmations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var chainHeadEventImplementors = []string{"ChainHeadEvent"}
+
+func (ec *executionContext) _ChainHeadEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ChainHeadEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainHeadEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainHeadEvent")
+		case "eventId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ChainHeadEvent_eventId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._ChainHeadEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "chain":
+			out.Values[i] = ec._ChainHeadEvent_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "height":
+			out.Values[i] = ec._ChainHeadEvent_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hash":
+			out.Values[i] = ec._ChainHeadEvent_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "time":
+			out.Values[i] = ec._ChainHeadEvent_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10447,6 +12323,92 @@ func (ec *executionContext) _NFT(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var nullifierEventImplementors = []string{"NullifierEvent"}
+
+func (ec *executionContext) _NullifierEvent(ctx context.Context, sel ast.SelectionSet, obj *model.NullifierEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nullifierEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NullifierEvent")
+		case "eventId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NullifierEvent_eventId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._NullifierEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "use":
+			out.Values[i] = ec._NullifierEvent_use(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reuseAttempt":
+			out.Values[i] = ec._NullifierEvent_reuseAttempt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11744,6 +13706,92 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var registrationEventImplementors = []string{"RegistrationEvent"}
+
+func (ec *executionContext) _RegistrationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrationEvent")
+		case "eventId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RegistrationEvent_eventId(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._RegistrationEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registration":
+			out.Values[i] = ec._RegistrationEvent_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmations":
+			out.Values[i] = ec._RegistrationEvent_confirmations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var registrationRecordImplementors = []string{"RegistrationRecord"}
 
 func (ec *executionContext) _RegistrationRecord(ctx context.Context, sel ast.SelectionSet, obj *store.RegistrationRecord) graphql.Marshaler {
@@ -12432,6 +14480,32 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "registrationEvents":
+		return ec._Subscription_registrationEvents(ctx, fields[0])
+	case "badgeEvents":
+		return ec._Subscription_badgeEvents(ctx, fields[0])
+	case "nullifierEvents":
+		return ec._Subscription_nullifierEvents(ctx, fields[0])
+	case "chainHeads":
+		return ec._Subscription_chainHeads(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var tierCountImplementors = []string{"TierCount"}
 
 func (ec *executionContext) _TierCount(ctx context.Context, sel ast.SelectionSet, obj *model.TierCount) graphql.Marshaler {
@@ -13093,6 +15167,16 @@ func (ec *executionContext) marshalNBadgeEdge2ᚖgithubᚗcomᚋheraldᚑindexer
 	return ec._BadgeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBadgeEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBadgeEvent(ctx context.Context, sel ast.SelectionSet, v *model.BadgeEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BadgeEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBigInt2string(ctx context.Context, v any) (string, error) {
 	res, err := scalar.UnmarshalBigInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13180,6 +15264,16 @@ func (ec *executionContext) marshalNBytes322ᚕstringᚄ(ctx context.Context, se
 	return ret
 }
 
+func (ec *executionContext) marshalNChainHeadEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainHeadEvent(ctx context.Context, sel ast.SelectionSet, v *model.ChainHeadEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChainHeadEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChainMeta2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainMetaᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChainMeta) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13204,6 +15298,32 @@ func (ec *executionContext) marshalNChainMeta2ᚖgithubᚗcomᚋheraldᚑindexer
 		return graphql.Null
 	}
 	return ec._ChainMeta(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (model.EventKind, error) {
+	var res model.EventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNInscriptionID2string(ctx context.Context, v any) (string, error) {
@@ -13333,6 +15453,16 @@ func (ec *executionContext) marshalNNFT2ᚖgithubᚗcomᚋheraldᚑindexerᚋher
 		return graphql.Null
 	}
 	return ec._NFT(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNullifierEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐNullifierEvent(ctx context.Context, sel ast.SelectionSet, v *model.NullifierEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NullifierEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNullifierStatus2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐNullifierStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NullifierStatus) graphql.Marshaler {
@@ -13529,6 +15659,16 @@ func (ec *executionContext) marshalNRegistrationEdge2ᚖgithubᚗcomᚋheraldᚑ
 		return graphql.Null
 	}
 	return ec._RegistrationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRegistrationEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationEvent(ctx context.Context, sel ast.SelectionSet, v *model.RegistrationEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegistrationEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
@@ -13938,6 +16078,18 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAddress2string(ctx context.Context, v any) (string, error) {
+	res, err := scalar.UnmarshalAddress(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAddress2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalAddress(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOAddress2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -13977,6 +16129,13 @@ func (ec *executionContext) unmarshalOBadgeFilter2ᚖgithubᚗcomᚋheraldᚑind
 	}
 	res, err := ec.unmarshalInputBadgeFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBadgeTransfer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐBadgeTransfer(ctx context.Context, sel ast.SelectionSet, v *store.BadgeTransfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BadgeTransfer(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBigInt2string(ctx context.Context, v any) (string, error) {
@@ -14119,6 +16278,24 @@ func (ec *executionContext) unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑind
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInscriptionID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -14161,6 +16338,13 @@ func (ec *executionContext) unmarshalONullifierFilter2ᚖgithubᚗcomᚋherald�
 	}
 	res, err := ec.unmarshalInputNullifierFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONullifierUse2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐNullifierUse(ctx context.Context, sel ast.SelectionSet, v *store.NullifierUse) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NullifierUse(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORegistration2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *store.Registration) graphql.Marshaler {
@@ -14219,6 +16403,13 @@ func (ec *executionContext) marshalORegistrationStatus2ᚕgithubᚗcomᚋherald�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOReuseAttempt2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐReuseAttempt(ctx context.Context, sel ast.SelectionSet, v *store.ReuseAttempt) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReuseAttempt(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOReuseAttemptFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐReuseAttemptFilter(ctx context.Context, v any) (*model.ReuseAttemptFilter, error) {

@@ -1,7 +1,11 @@
 // Package model holds the GraphQL types that are not store rows.
 package model
 
-import "time"
+import (
+	"time"
+
+	"github.com/herald-indexer/herald/store"
+)
 
 // NFT is an inscription whose registration status is being asked for; its
 // fields are resolved through the request's dataloaders.
@@ -23,4 +27,43 @@ type Stats struct {
 	Bucket string // "hour" or "day"
 	From   *time.Time
 	To     *time.Time
+}
+
+// Event is what every subscription event shares. Err, when set, ends the
+// subscription: resolving eventId returns it, so the client gets it as the
+// final message's error (a slow consumer told where to resume).
+type Event struct {
+	ID   int64
+	Kind EventKind
+	Err  error
+}
+
+// RegistrationEvent is a registration added, confirmed or removed.
+type RegistrationEvent struct {
+	Event
+	Registration  *store.Registration
+	Confirmations int
+}
+
+// BadgeEvent is a badge claim or transfer added or removed.
+type BadgeEvent struct {
+	Event
+	Claim    *store.BadgeClaim
+	Transfer *store.BadgeTransfer
+}
+
+// NullifierEvent is a nullifier use or reuse attempt added or removed.
+type NullifierEvent struct {
+	Event
+	Use          *store.NullifierUse
+	ReuseAttempt *store.ReuseAttempt
+}
+
+// ChainHeadEvent is a new indexed tip or an undone block.
+type ChainHeadEvent struct {
+	Event
+	Chain  string
+	Height int
+	Hash   string
+	Time   time.Time
 }

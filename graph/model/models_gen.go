@@ -192,6 +192,14 @@ type ReuseAttemptFilter struct {
 	Time      *TimeRange   `json:"time,omitempty"`
 }
 
+// Subscriptions follow herald's event log. Every event carries its `eventId`; to
+// resume after a disconnect, subscribe again with `afterEventId` set to the last
+// id you processed: you get every matching event after it, in order, then live
+// ones, with no gap and no duplicate. A subscriber that falls too far behind is
+// disconnected with a SLOW_CONSUMER error naming the id to resume from.
+type Subscription struct {
+}
+
 type TierCount struct {
 	Tier  Tier `json:"tier"`
 	Count int  `json:"count"`
@@ -323,6 +331,67 @@ func (e *ChainOrder) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChainOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to an entity.
+type EventKind string
+
+const (
+	// Indexed in a new block.
+	EventKindAdded EventKind = "ADDED"
+	// Reached the confirmations the subscriber asked for (registrations only).
+	EventKindConfirmed EventKind = "CONFIRMED"
+	// Its block was reorganised away: it is no longer on the chain.
+	EventKindRemoved EventKind = "REMOVED"
+)
+
+var AllEventKind = []EventKind{
+	EventKindAdded,
+	EventKindConfirmed,
+	EventKindRemoved,
+}
+
+func (e EventKind) IsValid() bool {
+	switch e {
+	case EventKindAdded, EventKindConfirmed, EventKindRemoved:
+		return true
+	}
+	return false
+}
+
+func (e EventKind) String() string {
+	return string(e)
+}
+
+func (e *EventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventKind", str)
+	}
+	return nil
+}
+
+func (e EventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

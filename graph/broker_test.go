@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/herald-indexer/herald/store"
+	"github.com/herald-indexer/herald/store/storetest"
+)
+
+func TestSlowSubscriberIsCutOffWithoutDelayingOthers(t *testing.T) {
+	st := storetest.New(t)
+	m, err := newBrokerMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const backlog = 30
+	b := newBroker(st, backlog, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = b.run(ctx, time.Hour) }()
+	for !b.live.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	all := func(*store.Event, *eventFields) bool { return true }
+	slow, _ := b.subscribe(all) // reads nothing until the end
+	fast, _ := b.subscribe(all)
+
+	// The fast subscriber reads as events come.
+	received := make(chan store.Event, 10000)
+	fastErr := make(chan error, 1)
+	go func() {
+		for {
+			evs, err := b.next(ctx, fast)
+			if err != nil {
+				fastErr <- err
+				return
+			}
+			for _, ev := range evs {
+				received <- ev
+			}
+		}
+	}()
+	for _, r := range storetest.Chain(1, 20, storetest.Hash("g"), "slow") {
+		// Each block's batch is about a third of the backlog.
+		blk := storetest.SampleBlock(r)
+		if err := st.Apply(ctx, store.Batch{Chain: "c", Blocks: []store.Block{blk}, Head: r.Height, KeepBlocks: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all20, err := st.EventsAfter(ctx, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for got := 0; got < len(all20); got++ {
+		select {
+		case ev := <-received:
+			if ev.ID != all20[got].ID {
+				t.Fatalf("fast subscriber got event %d, want %d", ev.ID, all20[got].ID)
+			}
+		case err := <-fastErr:
+			t.Fatalf("the fast subscriber was cut off: %v", err)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("fast subscriber got %d of %d events", got, len(all20))
+		}
+	}
+	if _, err := b.next(ctx, slow); !errors.Is(err, errFellBehind) {
+		t.Fatalf("slow subscriber, %d events behind with a backlog of %d: err = %v", len(all20), backlog, err)
+	}
+}

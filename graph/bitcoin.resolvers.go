@@ -15,7 +15,7 @@ import (
 
 // IsRegistered is the resolver for the isRegistered field.
 func (r *nFTResolver) IsRegistered(ctx context.Context, obj *model.NFT) (bool, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	if err != nil || len(sum.Oldest) == 0 {
 		return false, err
 	}
@@ -30,7 +30,7 @@ func (r *nFTResolver) IsRegistered(ctx context.Context, obj *model.NFT) (bool, e
 	}
 	for _, o := range sum.Oldest {
 		need := int64(1)
-		if c, ok := cols[o.Chain+"\x00"+o.Collection]; ok {
+		if c, ok := cols[collectionKey(o.Chain, o.Collection)]; ok {
 			need = max(c.MinConfirmations, 1)
 		}
 		if int64(confirmations(tips[o.Chain], o.Height)) >= need {
@@ -42,24 +42,24 @@ func (r *nFTResolver) IsRegistered(ctx context.Context, obj *model.NFT) (bool, e
 
 // LastRegistration is the resolver for the lastRegistration field.
 func (r *nFTResolver) LastRegistration(ctx context.Context, obj *model.NFT) (*store.Registration, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	return sum.Last, err
 }
 
 // RegistrationCount is the resolver for the registrationCount field.
 func (r *nFTResolver) RegistrationCount(ctx context.Context, obj *model.NFT) (int, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	return int(sum.ValidCount), err
 }
 
 // Registrations is the resolver for the registrations field.
-func (r *nFTResolver) Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []model.RegistrationStatus) (*model.RegistrationConnection, error) {
+func (r *nFTResolver) Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error) {
 	p, err := r.page(ctx, first, after, true)
 	if err != nil {
 		return nil, err
 	}
 	key := nftRegsKey{id: obj.ID, first: p.First, after: p.After, status: statusKey(statusStrings(status)), withTotal: p.WithTotal}
-	pg, err := loadersFrom(ctx).nftRegs.Load(ctx, key)()
+	pg, err := r.nftPage(ctx, key)
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
@@ -68,16 +68,24 @@ func (r *nFTResolver) Registrations(ctx context.Context, obj *model.NFT, first *
 
 // Record is the resolver for the record field.
 func (r *nFTResolver) Record(ctx context.Context, obj *model.NFT) (*store.RegistrationRecord, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	if err != nil || sum.Last == nil {
 		return nil, err
 	}
-	return loadersFrom(ctx).recordFee.Load(ctx, sum.Last.TxID)()
+	if rec, ok := r.cache.peekRecord(obj.ID); ok {
+		return rec, nil
+	}
+	version := r.cache.currentVersion()
+	rec, err := loadersFrom(ctx).recordFee.Load(ctx, sum.Last.TxID)()
+	if err == nil {
+		r.cache.putRecord(obj.ID, version, rec)
+	}
+	return rec, err
 }
 
 // Confirmations is the resolver for the confirmations field.
 func (r *nFTResolver) Confirmations(ctx context.Context, obj *model.NFT) (int, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	if err != nil || sum.Last == nil {
 		return 0, err
 	}
@@ -90,7 +98,7 @@ func (r *nFTResolver) Confirmations(ctx context.Context, obj *model.NFT) (int, e
 
 // LastUpdated is the resolver for the lastUpdated field.
 func (r *nFTResolver) LastUpdated(ctx context.Context, obj *model.NFT) (*store.Cursor, error) {
-	sum, err := loadersFrom(ctx).summary.Load(ctx, obj.ID)()
+	sum, err := r.summary(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +135,11 @@ func (r *registrationResolver) Collection(ctx context.Context, obj *store.Regist
 	if err != nil {
 		return nil, err
 	}
-	c, ok := cols[obj.Chain+"\x00"+obj.Collection]
+	c, ok := cols[collectionKey(obj.Chain, obj.Collection)]
 	if !ok {
 		return nil, nil
 	}
 	return &c, nil
-}
-
-// Status is the resolver for the status field.
-func (r *registrationResolver) Status(ctx context.Context, obj *store.Registration) (model.RegistrationStatus, error) {
-	return model.RegistrationStatus(obj.Status), nil
 }
 
 // IsValid is the resolver for the isValid field.
@@ -144,19 +147,9 @@ func (r *registrationResolver) IsValid(ctx context.Context, obj *store.Registrat
 	return obj.Status == store.StatusValid, nil
 }
 
-// Block is the resolver for the block field.
-func (r *registrationResolver) Block(ctx context.Context, obj *store.Registration) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
-}
-
 // Record is the resolver for the record field.
 func (r *registrationResolver) Record(ctx context.Context, obj *store.Registration) (*store.RegistrationRecord, error) {
 	return loadersFrom(ctx).recordFee.Load(ctx, obj.TxID)()
-}
-
-// Block is the resolver for the block field.
-func (r *registrationRecordResolver) Block(ctx context.Context, obj *store.RegistrationRecord) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
 }
 
 // Registration is the resolver for the registration field.

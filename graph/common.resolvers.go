@@ -13,6 +13,11 @@ import (
 	"github.com/herald-indexer/herald/store"
 )
 
+// Confirmations is the resolver for the confirmations field.
+func (r *blockPositionResolver) Confirmations(ctx context.Context, obj *store.Position) (int, error) {
+	return r.positionConfirmations(ctx, obj)
+}
+
 // Nft is the resolver for the nft field.
 func (r *queryResolver) Nft(ctx context.Context, id string) (*model.NFT, error) {
 	return &model.NFT{ID: id}, nil
@@ -222,7 +227,13 @@ func (r *queryResolver) Meta(ctx context.Context) (*model.Meta, error) {
 	return meta, nil
 }
 
+// BlockPosition returns generated.BlockPositionResolver implementation.
+func (r *Resolver) BlockPosition() generated.BlockPositionResolver { return &blockPositionResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	blockPositionResolver struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+)

@@ -3,6 +3,7 @@ package graph
 import (
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
+	"github.com/herald-indexer/herald/store"
 )
 
 // Where a query's cost is computed. Every field costs 1; a list costs its
@@ -40,7 +41,7 @@ func complexity(lim Limits) generated.ComplexityRoot {
 	q.ReuseAttempts = func(child int, _ *model.ReuseAttemptFilter, _ *model.ChainOrder, first *int, _ *string, _ *model.BlockFilter) int {
 		return perItem(child, firstOr(first, d))
 	}
-	c.NFT.Registrations = func(child int, first *int, _ *string, _ []model.RegistrationStatus) int {
+	c.NFT.Registrations = func(child int, first *int, _ *string, _ []store.RegistrationStatus) int {
 		return perItem(child, firstOr(first, d))
 	}
 	c.Player.Badges = func(child int, first *int, _ *string) int { return perItem(child, firstOr(first, d)) }

@@ -49,7 +49,7 @@ func tierNumber(t model.Tier) int16 {
 	return 0
 }
 
-func statusStrings(ss []model.RegistrationStatus) []string {
+func statusStrings(ss []store.RegistrationStatus) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = string(s)

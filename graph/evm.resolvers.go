@@ -33,16 +33,6 @@ func (r *badgeClaimResolver) Tier(ctx context.Context, obj *store.BadgeClaim) (m
 	return tierOf(obj.Tier), nil
 }
 
-// Block is the resolver for the block field.
-func (r *badgeClaimResolver) Block(ctx context.Context, obj *store.BadgeClaim) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
-}
-
-// Block is the resolver for the block field.
-func (r *nullifierUseResolver) Block(ctx context.Context, obj *store.NullifierUse) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
-}
-
 // Badges is the resolver for the badges field.
 func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error) {
 	p, err := r.page(ctx, first, after, false)
@@ -90,19 +80,11 @@ func (r *reuseAttemptResolver) Kind(ctx context.Context, obj *store.ReuseAttempt
 	return model.ReuseKind(obj.Kind), nil
 }
 
-// Block is the resolver for the block field.
-func (r *reuseAttemptResolver) Block(ctx context.Context, obj *store.ReuseAttempt) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
-}
-
 // Badge returns generated.BadgeResolver implementation.
 func (r *Resolver) Badge() generated.BadgeResolver { return &badgeResolver{r} }
 
 // BadgeClaim returns generated.BadgeClaimResolver implementation.
 func (r *Resolver) BadgeClaim() generated.BadgeClaimResolver { return &badgeClaimResolver{r} }
-
-// NullifierUse returns generated.NullifierUseResolver implementation.
-func (r *Resolver) NullifierUse() generated.NullifierUseResolver { return &nullifierUseResolver{r} }
 
 // Player returns generated.PlayerResolver implementation.
 func (r *Resolver) Player() generated.PlayerResolver { return &playerResolver{r} }
@@ -113,7 +95,6 @@ func (r *Resolver) ReuseAttempt() generated.ReuseAttemptResolver { return &reuse
 type (
 	badgeResolver        struct{ *Resolver }
 	badgeClaimResolver   struct{ *Resolver }
-	nullifierUseResolver struct{ *Resolver }
 	playerResolver       struct{ *Resolver }
 	reuseAttemptResolver struct{ *Resolver }
 )

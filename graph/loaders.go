@@ -72,26 +72,10 @@ func newLoaders(st *store.Store, cache *statusCache) *loaders {
 		}, dataloader.WithWait[string, []store.NullifierUse](loaderWait)),
 	}
 	l.tips = newLazy(func(ctx context.Context) (map[string]store.Cursor, error) {
-		cs, err := st.Cursors(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]store.Cursor, len(cs))
-		for _, c := range cs {
-			m[c.Chain] = c
-		}
-		return m, nil
+		return cache.cursors(ctx, st)
 	})
 	l.collections = newLazy(func(ctx context.Context) (map[string]store.Collection, error) {
-		cs, err := st.Collections(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m := make(map[string]store.Collection, len(cs))
-		for _, c := range cs {
-			m[c.Chain+"\x00"+c.Name] = c
-		}
-		return m, nil
+		return cache.collections(ctx, st)
 	})
 	return l
 }

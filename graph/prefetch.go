@@ -5,7 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/herald-indexer/herald/graph/model"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -54,7 +53,7 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			needSummary = true
 		}
 	}
-	var feeTxIDs []string
+	var feeTxIDs, feeOwners []string
 	if needSummary {
 		sums, err := r.cache.summaries(ctx, r.store, ids)
 		if err != nil {
@@ -63,13 +62,19 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 		for i, s := range sums {
 			l.summary.Prime(ctx, ids[i], s)
 			if s.Last != nil {
+				if rec, ok := r.cache.peekRecord(ids[i]); ok {
+					l.recordFee.Prime(ctx, s.Last.TxID, rec)
+					continue
+				}
 				feeTxIDs = append(feeTxIDs, s.Last.TxID)
+				feeOwners = append(feeOwners, ids[i])
 			}
 		}
 	}
 	if !selected(ctx, "record") && !selected(ctx, "record", "lastRegistration") {
-		feeTxIDs = nil
+		feeTxIDs, feeOwners = nil, nil
 	}
+	version := r.cache.currentVersion()
 	op := graphql.GetOperationContext(ctx)
 	for _, f := range selections(ctx) {
 		if f.Name != "registrations" {
@@ -91,7 +96,7 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			for _, s := range ss {
 				if str, ok := s.(string); ok {
 					status = append(status, str)
-				} else if st, ok := s.(model.RegistrationStatus); ok {
+				} else if st, ok := s.(store.RegistrationStatus); ok {
 					status = append(status, string(st))
 				}
 			}
@@ -100,9 +105,28 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 		for _, c := range graphql.CollectFields(op, f.Selections, nil) {
 			withTotal = withTotal || c.Name == "totalCount"
 		}
-		pages, err := r.store.RegistrationsOfNFTs(ctx, ids, status, nil, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
-		if err != nil {
-			continue // the field's own resolver reports it
+		key := statusKey(status)
+		pages := make([]store.PageOf[store.Registration], len(ids))
+		var missing []string
+		var missingAt []int
+		for i, id := range ids {
+			pg, ok := r.cache.peekPage(nftRegsKey{id: id, first: first, after: after, status: key, withTotal: withTotal})
+			if ok {
+				pages[i] = pg
+				continue
+			}
+			missing = append(missing, id)
+			missingAt = append(missingAt, i)
+		}
+		if len(missing) > 0 {
+			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, nil, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
+			if err != nil {
+				continue // the field's own resolver reports it
+			}
+			for j, i := range missingAt {
+				pages[i] = loaded[j]
+				r.cache.putPage(nftRegsKey{id: ids[i], first: first, after: after, status: key, withTotal: withTotal}, version, loaded[j])
+			}
 		}
 		wantRecords := false
 		for _, c := range graphql.CollectFields(op, f.Selections, nil) {
@@ -115,20 +139,22 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 				}
 			}
 		}
-		key := statusKey(status)
 		for i, id := range ids {
 			l.nftRegs.Prime(ctx, nftRegsKey{id: id, first: first, after: after, status: key, withTotal: withTotal}, pages[i])
 			if wantRecords {
 				for _, reg := range pages[i].Rows {
 					feeTxIDs = append(feeTxIDs, reg.TxID)
+					feeOwners = append(feeOwners, "")
 				}
 			}
 		}
 	}
-	return r.primeRecords(ctx, feeTxIDs)
+	return r.primeRecords(ctx, feeTxIDs, feeOwners, version)
 }
 
-func (r *Resolver) primeRecords(ctx context.Context, txids []string) error {
+// primeRecords loads the records naming txids; owners[i], when set, is the
+// NFT whose last registration txids[i] is, whose cache entry keeps it.
+func (r *Resolver) primeRecords(ctx context.Context, txids, owners []string, version uint64) error {
 	if len(txids) == 0 {
 		return nil
 	}
@@ -140,6 +166,9 @@ func (r *Resolver) primeRecords(ctx context.Context, txids []string) error {
 	var named []string
 	for i, tx := range txids {
 		l.recordFee.Prime(ctx, tx, recs[i])
+		if owners[i] != "" {
+			r.cache.putRecord(owners[i], version, recs[i])
+		}
 		if recs[i] != nil && recs[i].FeeTxID != "" {
 			named = append(named, recs[i].FeeTxID)
 		}

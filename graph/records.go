@@ -102,3 +102,25 @@ func nullifierUseConnection(pg store.PageOf[store.NullifierUse]) *model.Nullifie
 	})
 	return &model.NullifierUseConnection{Edges: edges, Nodes: nodes, PageInfo: info, TotalCount: pg.Total}
 }
+
+// summary is an NFT's registration summary: from the status cache without
+// waiting when it is there, else through the request's loader.
+func (r *Resolver) summary(ctx context.Context, id string) (store.NFTSummary, error) {
+	if sum, ok := r.cache.peekSummary(id); ok {
+		return sum, nil
+	}
+	return loadersFrom(ctx).summary.Load(ctx, id)()
+}
+
+// nftPage is one page of an NFT's registrations, cached like its summary.
+func (r *Resolver) nftPage(ctx context.Context, key nftRegsKey) (store.PageOf[store.Registration], error) {
+	if pg, ok := r.cache.peekPage(key); ok {
+		return pg, nil
+	}
+	version := r.cache.currentVersion()
+	pg, err := loadersFrom(ctx).nftRegs.Load(ctx, key)()
+	if err == nil {
+		r.cache.putPage(key, version, pg)
+	}
+	return pg, err
+}

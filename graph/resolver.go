@@ -86,16 +86,13 @@ func connection[T, E any](pg store.PageOf[T], edge func(cursor string, node *T) 
 	return edges, nodes, info
 }
 
-// position is a row's block with its confirmations on the indexed chain now.
-func (r *Resolver) position(ctx context.Context, p store.Position) (*model.BlockPosition, error) {
+// positionConfirmations is a row's confirmations on the indexed chain now.
+func (r *Resolver) positionConfirmations(ctx context.Context, p *store.Position) (int, error) {
 	tips, err := loadersFrom(ctx).tips.get(ctx)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return &model.BlockPosition{
-		Chain: p.Chain, Height: int(p.BlockHeight), Hash: p.BlockHash, Time: p.BlockTime,
-		Confirmations: confirmations(tips[p.Chain], p.BlockHeight),
-	}, nil
+	return confirmations(tips[p.Chain], p.BlockHeight), nil
 }
 
 // confirmations = indexed tip height − h + 1 (0 if the tip is below h).

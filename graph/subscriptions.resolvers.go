@@ -24,11 +24,6 @@ func (r *badgeTransferResolver) Standard(ctx context.Context, obj *store.BadgeTr
 	return model.TokenStandard(obj.Standard), nil
 }
 
-// Block is the resolver for the block field.
-func (r *badgeTransferResolver) Block(ctx context.Context, obj *store.BadgeTransfer) (*model.BlockPosition, error) {
-	return r.position(ctx, obj.Position)
-}
-
 // EventID is the resolver for the eventId field.
 func (r *chainHeadEventResolver) EventID(ctx context.Context, obj *model.ChainHeadEvent) (string, error) {
 	return eventID(obj.Event)

@@ -35,10 +35,10 @@ type ResolverRoot interface {
 	BadgeClaim() BadgeClaimResolver
 	BadgeEvent() BadgeEventResolver
 	BadgeTransfer() BadgeTransferResolver
+	BlockPosition() BlockPositionResolver
 	ChainHeadEvent() ChainHeadEventResolver
 	NFT() NFTResolver
 	NullifierEvent() NullifierEventResolver
-	NullifierUse() NullifierUseResolver
 	Player() PlayerResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
@@ -64,10 +64,10 @@ type ComplexityRoot struct {
 	}
 
 	BadgeClaim struct {
-		Block    func(childComplexity int) int
 		Contract func(childComplexity int) int
 		LogIndex func(childComplexity int) int
 		Player   func(childComplexity int) int
+		Position func(childComplexity int) int
 		RunID    func(childComplexity int) int
 		Season   func(childComplexity int) int
 		Standard func(childComplexity int) int
@@ -110,12 +110,12 @@ type ComplexityRoot struct {
 
 	BadgeTransfer struct {
 		BatchIndex func(childComplexity int) int
-		Block      func(childComplexity int) int
 		Chain      func(childComplexity int) int
 		Contract   func(childComplexity int) int
 		From       func(childComplexity int) int
 		LogIndex   func(childComplexity int) int
 		Operator   func(childComplexity int) int
+		Position   func(childComplexity int) int
 		Standard   func(childComplexity int) int
 		To         func(childComplexity int) int
 		TokenID    func(childComplexity int) int
@@ -124,11 +124,11 @@ type ComplexityRoot struct {
 	}
 
 	BlockPosition struct {
+		BlockHash     func(childComplexity int) int
+		BlockHeight   func(childComplexity int) int
+		BlockTime     func(childComplexity int) int
 		Chain         func(childComplexity int) int
 		Confirmations func(childComplexity int) int
-		Hash          func(childComplexity int) int
-		Height        func(childComplexity int) int
-		Time          func(childComplexity int) int
 	}
 
 	ChainHeadEvent struct {
@@ -179,7 +179,7 @@ type ComplexityRoot struct {
 		LastUpdated       func(childComplexity int) int
 		Record            func(childComplexity int) int
 		RegistrationCount func(childComplexity int) int
-		Registrations     func(childComplexity int, first *int, after *string, status []model.RegistrationStatus) int
+		Registrations     func(childComplexity int, first *int, after *string, status []store.RegistrationStatus) int
 	}
 
 	NullifierEvent struct {
@@ -196,13 +196,13 @@ type ComplexityRoot struct {
 	}
 
 	NullifierUse struct {
-		Block     func(childComplexity int) int
 		ClaimedXP func(childComplexity int) int
 		Contract  func(childComplexity int) int
 		Event     func(childComplexity int) int
 		LogIndex  func(childComplexity int) int
 		Nullifier func(childComplexity int) int
 		Player    func(childComplexity int) int
+		Position  func(childComplexity int) int
 		Threshold func(childComplexity int) int
 		TxHash    func(childComplexity int) int
 		Verified  func(childComplexity int) int
@@ -262,7 +262,6 @@ type ComplexityRoot struct {
 	}
 
 	Registration struct {
-		Block         func(childComplexity int) int
 		Collection    func(childComplexity int) int
 		Creator       func(childComplexity int) int
 		ExpiryHeight  func(childComplexity int) int
@@ -271,6 +270,7 @@ type ComplexityRoot struct {
 		MinFeeSats    func(childComplexity int) int
 		Nft           func(childComplexity int) int
 		PaidSats      func(childComplexity int) int
+		Position      func(childComplexity int) int
 		Record        func(childComplexity int) int
 		Status        func(childComplexity int) int
 		TxID          func(childComplexity int) int
@@ -297,7 +297,6 @@ type ComplexityRoot struct {
 	}
 
 	RegistrationRecord struct {
-		Block           func(childComplexity int) int
 		Body            func(childComplexity int) int
 		EnvelopeParents func(childComplexity int) int
 		FeeSats         func(childComplexity int) int
@@ -305,6 +304,7 @@ type ComplexityRoot struct {
 		InscriptionID   func(childComplexity int) int
 		PaidTo          func(childComplexity int) int
 		Parent          func(childComplexity int) int
+		Position        func(childComplexity int) int
 		Problems        func(childComplexity int) int
 		Registration    func(childComplexity int) int
 		Timestamp       func(childComplexity int) int
@@ -312,13 +312,13 @@ type ComplexityRoot struct {
 	}
 
 	ReuseAttempt struct {
-		Block     func(childComplexity int) int
 		ClaimedXP func(childComplexity int) int
 		Contract  func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		LogIndex  func(childComplexity int) int
 		Nullifier func(childComplexity int) int
 		Player    func(childComplexity int) int
+		Position  func(childComplexity int) int
 		TxHash    func(childComplexity int) int
 	}
 
@@ -379,16 +379,15 @@ type BadgeClaimResolver interface {
 	Standard(ctx context.Context, obj *store.BadgeClaim) (model.TokenStandard, error)
 
 	Tier(ctx context.Context, obj *store.BadgeClaim) (model.Tier, error)
-
-	Block(ctx context.Context, obj *store.BadgeClaim) (*model.BlockPosition, error)
 }
 type BadgeEventResolver interface {
 	EventID(ctx context.Context, obj *model.BadgeEvent) (string, error)
 }
 type BadgeTransferResolver interface {
 	Standard(ctx context.Context, obj *store.BadgeTransfer) (model.TokenStandard, error)
-
-	Block(ctx context.Context, obj *store.BadgeTransfer) (*model.BlockPosition, error)
+}
+type BlockPositionResolver interface {
+	Confirmations(ctx context.Context, obj *store.Position) (int, error)
 }
 type ChainHeadEventResolver interface {
 	EventID(ctx context.Context, obj *model.ChainHeadEvent) (string, error)
@@ -397,16 +396,13 @@ type NFTResolver interface {
 	IsRegistered(ctx context.Context, obj *model.NFT) (bool, error)
 	LastRegistration(ctx context.Context, obj *model.NFT) (*store.Registration, error)
 	RegistrationCount(ctx context.Context, obj *model.NFT) (int, error)
-	Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []model.RegistrationStatus) (*model.RegistrationConnection, error)
+	Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error)
 	Record(ctx context.Context, obj *model.NFT) (*store.RegistrationRecord, error)
 	Confirmations(ctx context.Context, obj *model.NFT) (int, error)
 	LastUpdated(ctx context.Context, obj *model.NFT) (*store.Cursor, error)
 }
 type NullifierEventResolver interface {
 	EventID(ctx context.Context, obj *model.NullifierEvent) (string, error)
-}
-type NullifierUseResolver interface {
-	Block(ctx context.Context, obj *store.NullifierUse) (*model.BlockPosition, error)
 }
 type PlayerResolver interface {
 	Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error)
@@ -433,24 +429,19 @@ type RegistrationResolver interface {
 
 	Collection(ctx context.Context, obj *store.Registration) (*store.Collection, error)
 
-	Status(ctx context.Context, obj *store.Registration) (model.RegistrationStatus, error)
 	IsValid(ctx context.Context, obj *store.Registration) (bool, error)
 
-	Block(ctx context.Context, obj *store.Registration) (*model.BlockPosition, error)
 	Record(ctx context.Context, obj *store.Registration) (*store.RegistrationRecord, error)
 }
 type RegistrationEventResolver interface {
 	EventID(ctx context.Context, obj *model.RegistrationEvent) (string, error)
 }
 type RegistrationRecordResolver interface {
-	Block(ctx context.Context, obj *store.RegistrationRecord) (*model.BlockPosition, error)
 	Registration(ctx context.Context, obj *store.RegistrationRecord) (*store.Registration, error)
 	Problems(ctx context.Context, obj *store.RegistrationRecord) ([]string, error)
 }
 type ReuseAttemptResolver interface {
 	Kind(ctx context.Context, obj *store.ReuseAttempt) (model.ReuseKind, error)
-
-	Block(ctx context.Context, obj *store.ReuseAttempt) (*model.BlockPosition, error)
 }
 type StatsResolver interface {
 	Registrations(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error)
@@ -528,12 +519,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Badge.TokenID(childComplexity), true
 
-	case "BadgeClaim.block":
-		if e.ComplexityRoot.BadgeClaim.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BadgeClaim.Block(childComplexity), true
 	case "BadgeClaim.contract":
 		if e.ComplexityRoot.BadgeClaim.Contract == nil {
 			break
@@ -552,6 +537,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BadgeClaim.Player(childComplexity), true
+	case "BadgeClaim.block":
+		if e.ComplexityRoot.BadgeClaim.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeClaim.Position(childComplexity), true
 	case "BadgeClaim.runId":
 		if e.ComplexityRoot.BadgeClaim.RunID == nil {
 			break
@@ -702,12 +693,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BadgeTransfer.BatchIndex(childComplexity), true
-	case "BadgeTransfer.block":
-		if e.ComplexityRoot.BadgeTransfer.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BadgeTransfer.Block(childComplexity), true
 	case "BadgeTransfer.chain":
 		if e.ComplexityRoot.BadgeTransfer.Chain == nil {
 			break
@@ -738,6 +723,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BadgeTransfer.Operator(childComplexity), true
+	case "BadgeTransfer.block":
+		if e.ComplexityRoot.BadgeTransfer.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeTransfer.Position(childComplexity), true
 	case "BadgeTransfer.standard":
 		if e.ComplexityRoot.BadgeTransfer.Standard == nil {
 			break
@@ -769,6 +760,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BadgeTransfer.Value(childComplexity), true
 
+	case "BlockPosition.hash":
+		if e.ComplexityRoot.BlockPosition.BlockHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlockPosition.BlockHash(childComplexity), true
+	case "BlockPosition.height":
+		if e.ComplexityRoot.BlockPosition.BlockHeight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlockPosition.BlockHeight(childComplexity), true
+	case "BlockPosition.time":
+		if e.ComplexityRoot.BlockPosition.BlockTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlockPosition.BlockTime(childComplexity), true
 	case "BlockPosition.chain":
 		if e.ComplexityRoot.BlockPosition.Chain == nil {
 			break
@@ -781,24 +790,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BlockPosition.Confirmations(childComplexity), true
-	case "BlockPosition.hash":
-		if e.ComplexityRoot.BlockPosition.Hash == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BlockPosition.Hash(childComplexity), true
-	case "BlockPosition.height":
-		if e.ComplexityRoot.BlockPosition.Height == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BlockPosition.Height(childComplexity), true
-	case "BlockPosition.time":
-		if e.ComplexityRoot.BlockPosition.Time == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BlockPosition.Time(childComplexity), true
 
 	case "ChainHeadEvent.chain":
 		if e.ComplexityRoot.ChainHeadEvent.Chain == nil {
@@ -1007,7 +998,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NFT.Registrations(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]model.RegistrationStatus)), true
+		return e.ComplexityRoot.NFT.Registrations(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]store.RegistrationStatus)), true
 
 	case "NullifierEvent.eventId":
 		if e.ComplexityRoot.NullifierEvent.EventID == nil {
@@ -1053,12 +1044,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NullifierStatus.Uses(childComplexity), true
 
-	case "NullifierUse.block":
-		if e.ComplexityRoot.NullifierUse.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NullifierUse.Block(childComplexity), true
 	case "NullifierUse.claimedXP":
 		if e.ComplexityRoot.NullifierUse.ClaimedXP == nil {
 			break
@@ -1095,6 +1080,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NullifierUse.Player(childComplexity), true
+	case "NullifierUse.block":
+		if e.ComplexityRoot.NullifierUse.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierUse.Position(childComplexity), true
 	case "NullifierUse.threshold":
 		if e.ComplexityRoot.NullifierUse.Threshold == nil {
 			break
@@ -1406,12 +1397,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.UsedNullifiers(childComplexity, args["where"].(*model.NullifierFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
 
-	case "Registration.block":
-		if e.ComplexityRoot.Registration.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Registration.Block(childComplexity), true
 	case "Registration.collection", "Registration.collectionName":
 		if e.ComplexityRoot.Registration.Collection == nil {
 			break
@@ -1460,6 +1445,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.PaidSats(childComplexity), true
+	case "Registration.block":
+		if e.ComplexityRoot.Registration.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Position(childComplexity), true
 	case "Registration.record":
 		if e.ComplexityRoot.Registration.Record == nil {
 			break
@@ -1548,12 +1539,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationEvent.Registration(childComplexity), true
 
-	case "RegistrationRecord.block":
-		if e.ComplexityRoot.RegistrationRecord.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.RegistrationRecord.Block(childComplexity), true
 	case "RegistrationRecord.body":
 		if e.ComplexityRoot.RegistrationRecord.Body == nil {
 			break
@@ -1596,6 +1581,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationRecord.Parent(childComplexity), true
+	case "RegistrationRecord.block":
+		if e.ComplexityRoot.RegistrationRecord.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegistrationRecord.Position(childComplexity), true
 	case "RegistrationRecord.problems":
 		if e.ComplexityRoot.RegistrationRecord.Problems == nil {
 			break
@@ -1621,12 +1612,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegistrationRecord.Unbound(childComplexity), true
 
-	case "ReuseAttempt.block":
-		if e.ComplexityRoot.ReuseAttempt.Block == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ReuseAttempt.Block(childComplexity), true
 	case "ReuseAttempt.claimedXP":
 		if e.ComplexityRoot.ReuseAttempt.ClaimedXP == nil {
 			break
@@ -1663,6 +1648,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReuseAttempt.Player(childComplexity), true
+	case "ReuseAttempt.block":
+		if e.ComplexityRoot.ReuseAttempt.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReuseAttempt.Position(childComplexity), true
 	case "ReuseAttempt.txHash":
 		if e.ComplexityRoot.ReuseAttempt.TxHash == nil {
 			break
@@ -3204,8 +3195,8 @@ func (ec *executionContext) field_NFT_registrations_args(ctx context.Context, ra
 	}
 	args["after"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) ([]model.RegistrationStatus, error) {
-			return ec.unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatusᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]store.RegistrationStatus, error) {
+			return ec.unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatusᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4219,11 +4210,11 @@ func (ec *executionContext) _BadgeClaim_block(ctx context.Context, field graphql
 			return ec.fieldContext_BadgeClaim_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BadgeClaim().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4233,8 +4224,8 @@ func (ec *executionContext) fieldContext_BadgeClaim_block(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "BadgeClaim",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -4962,11 +4953,11 @@ func (ec *executionContext) _BadgeTransfer_block(ctx context.Context, field grap
 			return ec.fieldContext_BadgeTransfer_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BadgeTransfer().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4976,8 +4967,8 @@ func (ec *executionContext) fieldContext_BadgeTransfer_block(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "BadgeTransfer",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -4985,7 +4976,7 @@ func (ec *executionContext) fieldContext_BadgeTransfer_block(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _BlockPosition_chain(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _BlockPosition_chain(ctx context.Context, field graphql.CollectedField, obj *store.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5008,7 +4999,7 @@ func (ec *executionContext) fieldContext_BlockPosition_chain(_ context.Context, 
 	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BlockPosition_height(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _BlockPosition_height(ctx context.Context, field graphql.CollectedField, obj *store.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5017,11 +5008,11 @@ func (ec *executionContext) _BlockPosition_height(ctx context.Context, field gra
 			return ec.fieldContext_BlockPosition_height(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Height, nil
+			return obj.BlockHeight, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5031,7 +5022,7 @@ func (ec *executionContext) fieldContext_BlockPosition_height(_ context.Context,
 	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _BlockPosition_hash(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _BlockPosition_hash(ctx context.Context, field graphql.CollectedField, obj *store.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5040,7 +5031,7 @@ func (ec *executionContext) _BlockPosition_hash(ctx context.Context, field graph
 			return ec.fieldContext_BlockPosition_hash(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Hash, nil
+			return obj.BlockHash, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5054,7 +5045,7 @@ func (ec *executionContext) fieldContext_BlockPosition_hash(_ context.Context, f
 	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _BlockPosition_time(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _BlockPosition_time(ctx context.Context, field graphql.CollectedField, obj *store.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5063,7 +5054,7 @@ func (ec *executionContext) _BlockPosition_time(ctx context.Context, field graph
 			return ec.fieldContext_BlockPosition_time(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Time, nil
+			return obj.BlockTime, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
@@ -5077,7 +5068,7 @@ func (ec *executionContext) fieldContext_BlockPosition_time(_ context.Context, f
 	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
-func (ec *executionContext) _BlockPosition_confirmations(ctx context.Context, field graphql.CollectedField, obj *model.BlockPosition) (ret graphql.Marshaler) {
+func (ec *executionContext) _BlockPosition_confirmations(ctx context.Context, field graphql.CollectedField, obj *store.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5086,7 +5077,7 @@ func (ec *executionContext) _BlockPosition_confirmations(ctx context.Context, fi
 			return ec.fieldContext_BlockPosition_confirmations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Confirmations, nil
+			return ec.Resolvers.BlockPosition().Confirmations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -5097,7 +5088,7 @@ func (ec *executionContext) _BlockPosition_confirmations(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_BlockPosition_confirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BlockPosition", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("BlockPosition", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ChainHeadEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
@@ -5804,7 +5795,7 @@ func (ec *executionContext) _NFT_registrations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NFT().Registrations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]model.RegistrationStatus))
+			return ec.Resolvers.NFT().Registrations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]store.RegistrationStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationConnection) graphql.Marshaler {
@@ -6329,11 +6320,11 @@ func (ec *executionContext) _NullifierUse_block(ctx context.Context, field graph
 			return ec.fieldContext_NullifierUse_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NullifierUse().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6343,8 +6334,8 @@ func (ec *executionContext) fieldContext_NullifierUse_block(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "NullifierUse",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -7735,18 +7726,18 @@ func (ec *executionContext) _Registration_status(ctx context.Context, field grap
 			return ec.fieldContext_Registration_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Registration().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
-			return ec.marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Registration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Registration", field, true, true, errors.New("field of type RegistrationStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Registration", field, false, false, errors.New("field of type RegistrationStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Registration_isValid(ctx context.Context, field graphql.CollectedField, obj *store.Registration) (ret graphql.Marshaler) {
@@ -7896,11 +7887,11 @@ func (ec *executionContext) _Registration_block(ctx context.Context, field graph
 			return ec.fieldContext_Registration_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Registration().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7910,8 +7901,8 @@ func (ec *executionContext) fieldContext_Registration_block(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Registration",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -8442,11 +8433,11 @@ func (ec *executionContext) _RegistrationRecord_block(ctx context.Context, field
 			return ec.fieldContext_RegistrationRecord_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RegistrationRecord().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8456,8 +8447,8 @@ func (ec *executionContext) fieldContext_RegistrationRecord_block(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "RegistrationRecord",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -8690,11 +8681,11 @@ func (ec *executionContext) _ReuseAttempt_block(ctx context.Context, field graph
 			return ec.fieldContext_ReuseAttempt_block(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ReuseAttempt().Block(ctx, obj)
+			return obj.Position, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-			return ec.marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8704,8 +8695,8 @@ func (ec *executionContext) fieldContext_ReuseAttempt_block(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "ReuseAttempt",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BlockPosition(ctx, field)
 		},
@@ -10760,7 +10751,7 @@ func (ec *executionContext) unmarshalInputRegistrationFilter(ctx context.Context
 			it.Creator = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatusᚄ(ctx, v)
+			data, err := ec.unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -11164,43 +11155,10 @@ func (ec *executionContext) _BadgeClaim(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._BadgeClaim_block(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._BadgeClaim_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11601,6 +11559,64 @@ func (ec *executionContext) _BadgeTransfer(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
+			out.Values[i] = ec._BadgeTransfer_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var blockPositionImplementors = []string{"BlockPosition"}
+
+func (ec *executionContext) _BlockPosition(ctx context.Context, sel ast.SelectionSet, obj *store.Position) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blockPositionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlockPosition")
+		case "chain":
+			out.Values[i] = ec._BlockPosition_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "height":
+			out.Values[i] = ec._BlockPosition_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hash":
+			out.Values[i] = ec._BlockPosition_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "time":
+			out.Values[i] = ec._BlockPosition_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmations":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -11609,7 +11625,7 @@ func (ec *executionContext) _BadgeTransfer(ctx context.Context, sel ast.Selectio
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._BadgeTransfer_block(ctx, field, obj)
+				res = ec._BlockPosition_confirmations(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -11638,64 +11654,6 @@ func (ec *executionContext) _BadgeTransfer(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
-	return out
-}
-
-var blockPositionImplementors = []string{"BlockPosition"}
-
-func (ec *executionContext) _BlockPosition(ctx context.Context, sel ast.SelectionSet, obj *model.BlockPosition) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, blockPositionImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("BlockPosition")
-		case "chain":
-			out.Values[i] = ec._BlockPosition_chain(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "height":
-			out.Values[i] = ec._BlockPosition_height(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "hash":
-			out.Values[i] = ec._BlockPosition_hash(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "time":
-			out.Values[i] = ec._BlockPosition_time(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "confirmations":
-			out.Values[i] = ec._BlockPosition_confirmations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12493,86 +12451,53 @@ func (ec *executionContext) _NullifierUse(ctx context.Context, sel ast.Selection
 		case "nullifier":
 			out.Values[i] = ec._NullifierUse_nullifier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "contract":
 			out.Values[i] = ec._NullifierUse_contract(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "event":
 			out.Values[i] = ec._NullifierUse_event(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "player":
 			out.Values[i] = ec._NullifierUse_player(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "claimedXP":
 			out.Values[i] = ec._NullifierUse_claimedXP(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "threshold":
 			out.Values[i] = ec._NullifierUse_threshold(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "verified":
 			out.Values[i] = ec._NullifierUse_verified(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "txHash":
 			out.Values[i] = ec._NullifierUse_txHash(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "logIndex":
 			out.Values[i] = ec._NullifierUse_logIndex(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "block":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._NullifierUse_block(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._NullifierUse_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13413,43 +13338,10 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Registration_status(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Registration_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "isValid":
 			field := field
 
@@ -13514,43 +13406,10 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Registration_block(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Registration_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "record":
 			field := field
 
@@ -13850,43 +13709,10 @@ func (ec *executionContext) _RegistrationRecord(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RegistrationRecord_block(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RegistrationRecord_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "registration":
 			field := field
 
@@ -14065,43 +13891,10 @@ func (ec *executionContext) _ReuseAttempt(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ReuseAttempt_block(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ReuseAttempt_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15193,14 +14986,8 @@ func (ec *executionContext) marshalNBigInt2string(ctx context.Context, sel ast.S
 	return res
 }
 
-func (ec *executionContext) marshalNBlockPosition2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockPosition(ctx context.Context, sel ast.SelectionSet, v *model.BlockPosition) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._BlockPosition(ctx, sel, v)
+func (ec *executionContext) marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx context.Context, sel ast.SelectionSet, v store.Position) graphql.Marshaler {
+	return ec._BlockPosition(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -15671,15 +15458,37 @@ func (ec *executionContext) marshalNRegistrationEvent2ᚖgithubᚗcomᚋherald�
 	return ec._RegistrationEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
-	var res model.RegistrationStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus(ctx context.Context, v any) (store.RegistrationStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v store.RegistrationStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
+
+var (
+	unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus = map[string]store.RegistrationStatus{
+		"VALID":             store.StatusValid,
+		"UNDERPAID":         store.StatusUnderpaid,
+		"EXPIRED":           store.StatusExpired,
+		"MULTIPLE_PAYLOADS": store.StatusMultiplePayloads,
+	}
+	marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus = map[store.RegistrationStatus]string{
+		store.StatusValid:            "VALID",
+		store.StatusUnderpaid:        "UNDERPAID",
+		store.StatusExpired:          "EXPIRED",
+		store.StatusMultiplePayloads: "MULTIPLE_PAYLOADS",
+	}
+)
 
 func (ec *executionContext) marshalNReuseAttempt2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐReuseAttemptᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ReuseAttempt) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -16369,16 +16178,16 @@ func (ec *executionContext) marshalORegistrationRecord2ᚖgithubᚗcomᚋherald�
 	return ec._RegistrationRecord(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatusᚄ(ctx context.Context, v any) ([]model.RegistrationStatus, error) {
+func (ec *executionContext) unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatusᚄ(ctx context.Context, v any) ([]store.RegistrationStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RegistrationStatus, len(vSlice))
+	res := make([]store.RegistrationStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -16386,14 +16195,14 @@ func (ec *executionContext) unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheral
 	return res, nil
 }
 
-func (ec *executionContext) marshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RegistrationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []store.RegistrationStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRegistrationStatus(ctx, sel, v[i])
+		return ec.marshalNRegistrationStatus2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -59,17 +59,6 @@ type BlockFilter struct {
 	Number int `json:"number"`
 }
 
-// Where an entity sits in its chain.
-type BlockPosition struct {
-	// The chain's name as configured, e.g. `bitcoin-mainnet` or `abstract-testnet`.
-	Chain  string    `json:"chain"`
-	Height int       `json:"height"`
-	Hash   string    `json:"hash"`
-	Time   time.Time `json:"time"`
-	// Blocks on top of this one, counting itself, on the indexed chain now.
-	Confirmations int `json:"confirmations"`
-}
-
 type ChainMeta struct {
 	Chain string `json:"chain"`
 	// The chain's tip as last seen by the indexer.
@@ -160,14 +149,14 @@ type RegistrationEdge struct {
 }
 
 type RegistrationFilter struct {
-	Chain         *string              `json:"chain,omitempty"`
-	Collection    *string              `json:"collection,omitempty"`
-	InscriptionID *string              `json:"inscriptionId,omitempty"`
-	Txid          *string              `json:"txid,omitempty"`
-	Creator       *string              `json:"creator,omitempty"`
-	Status        []RegistrationStatus `json:"status,omitempty"`
-	Height        *HeightRange         `json:"height,omitempty"`
-	Time          *TimeRange           `json:"time,omitempty"`
+	Chain         *string                    `json:"chain,omitempty"`
+	Collection    *string                    `json:"collection,omitempty"`
+	InscriptionID *string                    `json:"inscriptionId,omitempty"`
+	Txid          *string                    `json:"txid,omitempty"`
+	Creator       *string                    `json:"creator,omitempty"`
+	Status        []store.RegistrationStatus `json:"status,omitempty"`
+	Height        *HeightRange               `json:"height,omitempty"`
+	Time          *TimeRange                 `json:"time,omitempty"`
 }
 
 type ReuseAttemptConnection struct {
@@ -392,69 +381,6 @@ func (e *EventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventKind) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type RegistrationStatus string
-
-const (
-	// Paid at least the minimum fee, before the expiry height.
-	RegistrationStatusValid RegistrationStatus = "VALID"
-	// Paid less than the collection's minimum fee.
-	RegistrationStatusUnderpaid RegistrationStatus = "UNDERPAID"
-	// Mined after the payload's expiry height.
-	RegistrationStatusExpired RegistrationStatus = "EXPIRED"
-	// Carried two or more registration payloads: ambiguous, so invalid.
-	RegistrationStatusMultiplePayloads RegistrationStatus = "MULTIPLE_PAYLOADS"
-)
-
-var AllRegistrationStatus = []RegistrationStatus{
-	RegistrationStatusValid,
-	RegistrationStatusUnderpaid,
-	RegistrationStatusExpired,
-	RegistrationStatusMultiplePayloads,
-}
-
-func (e RegistrationStatus) IsValid() bool {
-	switch e {
-	case RegistrationStatusValid, RegistrationStatusUnderpaid, RegistrationStatusExpired, RegistrationStatusMultiplePayloads:
-		return true
-	}
-	return false
-}
-
-func (e RegistrationStatus) String() string {
-	return string(e)
-}
-
-func (e *RegistrationStatus) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = RegistrationStatus(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid RegistrationStatus", str)
-	}
-	return nil
-}
-
-func (e RegistrationStatus) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *RegistrationStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e RegistrationStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -59,13 +59,13 @@ func (c *statementCounter) reset() {
 }
 
 type env struct {
-	t        testing.TB
-	writer   *store.Store // the indexer's side
-	url      string
-	counter  *statementCounter
-	srv      *httptest.Server
-	gateway  *graph.Gateway
-	apiKey   string
+	t       testing.TB
+	writer  *store.Store // the indexer's side
+	url     string
+	counter *statementCounter
+	srv     *httptest.Server
+	gateway *graph.Gateway
+	apiKey  string
 }
 
 func newEnv(t testing.TB, lim graph.Limits) *env {

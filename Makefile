@@ -9,6 +9,7 @@ export PATH := $(GOBIN):$(PATH)
 build:
 	$(GO) build -o bin/herald ./cmd/herald
 
+
 ## test: vet, every test against real PostgreSQL, and a short run of every fuzz target.
 test: tools lint test-go fuzz-short
 
@@ -44,8 +45,10 @@ contracts:
 graphiql:
 	./graph/graphiql/build.sh
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+## bench: every benchmark; writes docs/benchmarks.md with the machine and the date.
+bench: tools
+	./scripts/bench.sh
 
-dev:
-	@echo "herald dev is not built yet: it lands with the devnets (see README, Status)." >&2; exit 1
+## dev: herald with everything embedded — PostgreSQL, a btcd regtest node, an EVM devnet — and live traffic.
+dev: tools
+	$(GO) run ./cmd/herald dev

@@ -170,3 +170,20 @@ func (s *Store) ReportProviders(ctx context.Context, chain string, ps []Provider
 		return nil
 	})
 }
+
+// ResetChain deletes everything indexed from a chain, its event-log rows
+// included, in one transaction. `herald dev` uses it: its devnets are new
+// chains on every start.
+func (s *Store) ResetChain(ctx context.Context, chain string) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, table := range []string{
+			"events", "providers", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
+			"badge_transfers", "badge_claims", "registration_records", "registrations", "collections", "blocks", "chains",
+		} {
+			if _, err := tx.NewDelete().TableExpr(table).Where("chain = ?", chain).Exec(ctx); err != nil {
+				return fmt.Errorf("reset %s: %s: %w", chain, table, err)
+			}
+		}
+		return nil
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/indexer"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
+	"github.com/herald-indexer/herald/indexer/evm"
 	"github.com/herald-indexer/herald/indexer/provider"
 	"github.com/herald-indexer/herald/store"
 )
@@ -62,8 +63,7 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		if _, err := st.MigrateUp(ctx); err != nil {
 			return err
 		}
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		reg := newRegistry()
 		var actors []actor
 		if r.index {
 			as, err := indexers(ctx, cfg, st, reg, log)
@@ -73,7 +73,7 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 			actors = append(actors, as...)
 		}
 		if r.serve {
-			as, err := gateway(cfg, st, reg, log)
+			as, _, err := gateway(cfg, st, reg, log)
 			if err != nil {
 				return err
 			}
@@ -81,6 +81,13 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		return runGroup(ctx, log, actors)
 	})
+}
+
+// newRegistry is a process's metrics: herald's own and the Go runtime's.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }
 
 // chainSource is what the indexer needs of a configured chain.
@@ -113,6 +120,22 @@ func indexers(ctx context.Context, cfg Config, st *store.Store, reg prometheus.R
 			return nil, err
 		}
 		actors = append(actors, follow(bc.Name, bc.FollowerConfig(), chain, st, m, log)...)
+	}
+	for i, ec := range cfg.EVM {
+		chain, err := evm.New(ctx, ec, log.With("chain", ec.Name), evm.WithMalformedHook(func(e *evm.MalformedLogError) {
+			m.Skipped(ec.Name, "malformed "+e.Event)
+		}))
+		if err != nil {
+			return nil, fmt.Errorf("evm[%d] (%s): %w", i, ec.Name, err)
+		}
+		as := follow(ec.Name, ec.FollowerConfig(), chain, st, m, log)
+		// The chain's connections close when its follower is done.
+		run := as[0].run
+		as[0].run = func(ctx context.Context) error {
+			defer chain.Close()
+			return run(ctx)
+		}
+		actors = append(actors, as...)
 	}
 	return actors, nil
 }
@@ -153,13 +176,14 @@ func reportProviders(ctx context.Context, chain string, src chainSource, st *sto
 	}
 }
 
-// gateway builds the HTTP server: GraphQL, GraphiQL, metrics and health.
-func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Logger) ([]actor, error) {
+// gateway builds the HTTP server — GraphQL, GraphiQL, metrics and health —
+// and listens, so that its address is known before anything runs.
+func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Logger) ([]actor, net.Addr, error) {
 	gw, err := graph.New(graph.Options{
 		Store: st, Limits: cfg.Limits, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, Registerer: reg,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	gw.Register(mux)
@@ -167,14 +191,14 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP.MaxLag))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return nil, nil, fmt.Errorf("http.listen: %w", err)
+	}
 	return []actor{
-		{name: "status cache", run: gw.Run},
+		{name: "event log followers", run: gw.Run},
 		{name: "http " + cfg.HTTP.Listen, run: func(ctx context.Context) error {
-			ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-			if err != nil {
-				return err
-			}
-			log.Info("gateway listening", "graphql", "http://"+ln.Addr().String()+"/graphql")
+			log.Info("gateway listening", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
@@ -188,7 +212,7 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 				return nil
 			}
 		}},
-	}, nil
+	}, ln.Addr(), nil
 }
 
 // readiness is ready when the database answers and no chain trails its head

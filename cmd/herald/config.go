@@ -14,6 +14,7 @@ import (
 
 	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
+	"github.com/herald-indexer/herald/indexer/evm"
 )
 
 // Config is herald's whole configuration: YAML file, then HERALD_* environment
@@ -30,6 +31,8 @@ type Config struct {
 	Limits graph.Limits `yaml:"limits"`
 	// Bitcoin chains to index registrations from.
 	Bitcoin []bitcoin.Config `yaml:"bitcoin"`
+	// EVM chains to index badges and nullifiers from.
+	EVM []evm.Config `yaml:"evm"`
 }
 
 // HTTPConfig configures the gateway's listener.
@@ -126,6 +129,13 @@ func (c Config) validate() error {
 		}
 		name(key, b.Name)
 	}
+	for i, ec := range c.EVM {
+		key := fmt.Sprintf("evm[%d]", i)
+		if err := ec.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", key, err))
+		}
+		name(key, ec.Name)
+	}
 	if c.HTTP.Listen == "" {
 		errs = append(errs, errors.New("http.listen: empty"))
 	}
@@ -136,7 +146,7 @@ func (c Config) validate() error {
 }
 
 // chains reports whether any chain is configured to index.
-func (c Config) chains() int { return len(c.Bitcoin) }
+func (c Config) chains() int { return len(c.Bitcoin) + len(c.EVM) }
 
 func (c Config) pgDataDir() string { return filepath.Join(c.DataDir, "pg") }
 

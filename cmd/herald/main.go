@@ -23,13 +23,16 @@ import (
 const usage = `herald — blockchain indexer and GraphQL gateway
 
 Usage:
+  herald dev [-no-reorgs]         everything on this machine: embedded PostgreSQL, a btcd
+                                  regtest node and an EVM devnet with live traffic,
+                                  the indexer and the gateway
   herald run                      index the configured chains and serve GraphQL
   herald index                    index the configured chains (one writer per chain)
   herald serve                    serve GraphQL from the database (stateless)
   herald migrate up|down|status   apply, roll back or list database migrations
   herald version                  print the build version
 
-Flags (before or after the command):
+Flags (before or after the command; before it for dev):
   -config FILE      YAML configuration file (optional)
   -database-url URL PostgreSQL server to use; without it herald starts its own
   -data-dir DIR     local state, including the embedded database (default .herald)
@@ -58,7 +61,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	dataDir := fs.String("data-dir", "", "")
 	logLevel := fs.String("log-level", "", "")
 	logFormat := fs.String("log-format", "", "")
-	// Flags may stand on either side of the command.
+	// Flags may stand on either side of the command, except after `dev`,
+	// whose own flags follow it.
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -69,6 +73,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		}
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
+		if len(positional) == 1 && positional[0] == "dev" {
+			positional = append(positional, rest...)
+			break
+		}
 	}
 	if len(positional) == 0 {
 		fs.Usage()
@@ -100,6 +108,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return nil
 	case "migrate":
 		return migrate(ctx, cfg, log, rest, stdout)
+	case "dev":
+		return dev(ctx, cfg, log, rest, stdout, stderr)
 	case "run":
 		return start(ctx, cfg, log, roles{index: true, serve: true})
 	case "index":

@@ -64,6 +64,9 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"unknown key", "databse_url: postgres://x\n", "databse_url"},
 		{"bad level", "log:\n  level: loud\n", "log.level"},
 		{"bad url", "database_url: mysql://x\n", "database_url"},
+		{"wrong address", "bitcoin:\n  - name: b\n    network: mainnet\n    providers: [{kind: esplora, url: https://mempool.space/api}]\n    collections: [{name: c, creator: tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx}]\n", "bitcoin[0].collections[0].creator"},
+		{"bad evm address", "evm:\n  - name: e\n    chain_id: 1\n    rpc: [http://127.0.0.1:1]\n    contracts: [{address: 0x12, kind: badge}]\n", "evm[0].contracts[0].address"},
+		{"duplicate chain", "evm:\n  - {name: x, chain_id: 1, rpc: [http://127.0.0.1:1], contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]}\n  - {name: x, chain_id: 2, rpc: [http://127.0.0.1:1], contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]}\n", "evm[1].name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".yaml")
@@ -76,5 +79,32 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 				t.Fatalf("err = %v, want one naming %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestExampleConfigsLoad(t *testing.T) {
+	for _, path := range []string{"../../docs/examples/herald.yaml", "../../docs/examples/abstract-testnet.yaml"} {
+		cfg, err := loadConfig(path, env(nil))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if cfg.chains() == 0 {
+			t.Fatalf("%s configures no chain", path)
+		}
+	}
+}
+
+func TestUnreachableRPCStopsStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "herald.yaml")
+	yaml := "evm:\n  - name: nowhere\n    chain_id: 1\n    rpc: [\"http://127.0.0.1:1\"]\n    contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run([]string{"-config", path, "-log-level", "error", "index"},
+		env(map[string]string{"DATABASE_URL": storetest.Empty(t)}), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "evm[0]") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("err = %v, want one naming evm[0] and its RPC", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg"
@@ -142,9 +143,12 @@ func NewChain(name string, params *chaincfg.Params, pool *provider.Pool[BlockSou
 }
 
 // checkNetwork refuses providers that serve another network than the
-// chain's: indexing regtest from a mainnet node must not start.
+// chain's: indexing regtest from a mainnet node must not start. A provider
+// that does not answer is only logged — the pool fails over from it — but a
+// chain none of whose providers answers does not start half-configured.
 func (c *Chain) checkNetwork(ctx context.Context, providers []provider.Provider[BlockSource]) error {
 	states := c.pool.States()
+	var silent []string
 	for i, p := range providers {
 		cctx, cancel := context.WithTimeout(ctx, networkCheckTimeout)
 		genesis, err := p.Client.BlockHash(cctx, 0)
@@ -155,10 +159,14 @@ func (c *Chain) checkNetwork(ctx context.Context, providers []provider.Provider[
 		case err != nil:
 			// The error may quote the URL: log only the provider's name.
 			c.log.Warn("provider did not answer; network not checked", "provider", states[i].Name)
+			silent = append(silent, fmt.Sprintf("providers[%d] (%s)", i, states[i].Name))
 		case genesis != *c.params.GenesisHash:
 			return fmt.Errorf("providers[%d] (%s): genesis block is %s, not %s's %s",
 				i, states[i].Name, genesis, c.params.Name, c.params.GenesisHash)
 		}
+	}
+	if len(silent) == len(providers) {
+		return fmt.Errorf("no provider answered: %s", strings.Join(silent, ", "))
 	}
 	return nil
 }

@@ -3,17 +3,21 @@ package evm
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
 	"math/big"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/herald-indexer/herald/indexer/evm/contracts"
 	"github.com/herald-indexer/herald/store"
@@ -43,7 +47,9 @@ type testChain struct {
 	verifierDeployment *types.Transaction
 }
 
-func newTestChain(tb testing.TB) *testChain {
+// newTestChain deploys the contracts on a new simulated chain; backendOpts
+// configure the backend (serveRPC serves it over HTTP and WebSocket).
+func newTestChain(tb testing.TB, backendOpts ...func(*node.Config, *ethconfig.Config)) *testChain {
 	tb.Helper()
 	keys := make([]*ecdsa.PrivateKey, 3)
 	alloc := types.GenesisAlloc{}
@@ -56,7 +62,7 @@ func newTestChain(tb testing.TB) *testChain {
 		keys[i] = key
 		alloc[crypto.PubkeyToAddress(key.PublicKey)] = types.Account{Balance: big.NewInt(1e18)}
 	}
-	sim := simulated.NewBackend(alloc)
+	sim := simulated.NewBackend(alloc, backendOpts...)
 	tb.Cleanup(func() {
 		if err := sim.Close(); err != nil {
 			tb.Errorf("close simulated backend: %v", err)
@@ -80,26 +86,36 @@ func newTestChain(tb testing.TB) *testChain {
 			tb.Fatalf("deploy %s: %v", name, err)
 		}
 	}
+	// The deployments share a block, so their nonces are counted here: the
+	// pool updates its pending nonce asynchronously, and asking it before
+	// each deployment sometimes hands out one nonce twice.
+	nonce, err := c.client.NonceAt(context.Background(), c.alice.From, nil)
+	if err != nil {
+		tb.Fatalf("nonce: %v", err)
+	}
+	deployer := func() *bind.TransactOpts {
+		o := *c.alice
+		o.Nonce = new(big.Int).SetUint64(nonce)
+		nonce++
+		return &o
+	}
 	var tx *types.Transaction
-	c.addr721, tx, c.badge721, err = contracts.DeployXPBadge721(c.alice, c.client)
+	c.addr721, tx, c.badge721, err = contracts.DeployXPBadge721(deployer(), c.client)
 	deploy("XPBadge721", err)
 	deployments := []*types.Transaction{tx}
-	c.addr1155, tx, c.badge1155, err = contracts.DeployXPBadge1155(c.alice, c.client)
+	c.addr1155, tx, c.badge1155, err = contracts.DeployXPBadge1155(deployer(), c.client)
 	deploy("XPBadge1155", err)
 	deployments = append(deployments, tx)
-	c.addrVerifier, c.verifierDeployment, c.verifier, err = contracts.DeployXPVerifier(c.alice, c.client, big.NewInt(50))
+	c.addrVerifier, c.verifierDeployment, c.verifier, err = contracts.DeployXPVerifier(deployer(), c.client, big.NewInt(50))
 	deploy("XPVerifier", err)
 	deployments = append(deployments, c.verifierDeployment)
-	c.addrStub, tx, c.stub, err = contracts.DeployXPVerifierStub(c.alice, c.client)
+	c.addrStub, tx, c.stub, err = contracts.DeployXPVerifierStub(deployer(), c.client)
 	deploy("XPVerifierStub", err)
 	deployments = append(deployments, tx)
-	c.addrPoints, tx, c.points, err = contracts.DeployPoints20(c.alice, c.client)
+	c.addrPoints, tx, c.points, err = contracts.DeployPoints20(deployer(), c.client)
 	deploy("Points20", err)
 	deployments = append(deployments, tx)
-	sim.Commit()
-	for _, tx := range deployments {
-		c.receipt(tb, tx)
-	}
+	c.commit(tb, deployments...)
 	return c
 }
 
@@ -115,19 +131,6 @@ func (c *testChain) contracts() []Contract {
 	}
 }
 
-// receipt returns the receipt of a mined, successful transaction.
-func (c *testChain) receipt(tb testing.TB, tx *types.Transaction) *types.Receipt {
-	tb.Helper()
-	rcpt, err := c.client.TransactionReceipt(context.Background(), tx.Hash())
-	if err != nil {
-		tb.Fatalf("receipt of %s: %v", tx.Hash().Hex(), err)
-	}
-	if rcpt.Status != types.ReceiptStatusSuccessful {
-		tb.Fatalf("transaction %s reverted", tx.Hash().Hex())
-	}
-	return rcpt
-}
-
 // run sends a step's transaction in a block of its own and returns its
 // receipt.
 func (c *testChain) run(tb testing.TB, s step) *types.Receipt {
@@ -136,8 +139,39 @@ func (c *testChain) run(tb testing.TB, s step) *types.Receipt {
 	if err != nil {
 		tb.Fatalf("%s: send: %v", s.name, err)
 	}
-	c.sim.Commit()
-	return c.receipt(tb, tx)
+	return c.commit(tb, tx)[0]
+}
+
+// commit seals a block and returns the receipts of txs, sealing again (twice
+// at most) while one of them is missing: the simulated beacon's Commit drops
+// sealing errors, and on a loaded machine a block now and then comes out
+// without the transactions just sent, which stay pending for the next one.
+func (c *testChain) commit(tb testing.TB, txs ...*types.Transaction) []*types.Receipt {
+	tb.Helper()
+	for attempt := 1; ; attempt++ {
+		c.sim.Commit()
+		rcpts := make([]*types.Receipt, 0, len(txs))
+		for _, tx := range txs {
+			rcpt, err := c.client.TransactionReceipt(context.Background(), tx.Hash())
+			if errors.Is(err, ethereum.NotFound) {
+				break
+			}
+			if err != nil {
+				tb.Fatalf("receipt of %s: %v", tx.Hash().Hex(), err)
+			}
+			if rcpt.Status != types.ReceiptStatusSuccessful {
+				tb.Fatalf("transaction %s reverted", tx.Hash().Hex())
+			}
+			rcpts = append(rcpts, rcpt)
+		}
+		if len(rcpts) == len(txs) {
+			return rcpts
+		}
+		if attempt == 3 {
+			tb.Fatalf("transaction %s not mined in %d blocks", txs[len(rcpts)].Hash().Hex(), attempt)
+		}
+		tb.Logf("block sealed without transaction %s; sealing another", txs[len(rcpts)].Hash().Hex())
+	}
 }
 
 // stamp fills in what a step's expectation cannot know in advance: every

@@ -117,9 +117,8 @@ CREATE TABLE badge_transfers (
     block_time   timestamptz NOT NULL,
     PRIMARY KEY (chain, block_height, log_index, batch_index)
 );
-CREATE INDEX badge_transfers_token ON badge_transfers (contract, token_id, block_height);
-CREATE INDEX badge_transfers_from ON badge_transfers (from_address, block_height);
-CREATE INDEX badge_transfers_to ON badge_transfers (to_address, block_height);
+-- No secondary indexes: the API reads holdings (derived), not transfers, and
+-- rollback and as-of reads go by the primary key's (chain, block_height).
 
 -- A nullifier's first use on its contract.
 CREATE TABLE nullifiers (
@@ -207,7 +206,7 @@ CREATE TABLE events (
     entity       text NOT NULL,
     key          text NOT NULL,
     block_height bigint NOT NULL,
-    data         jsonb NOT NULL,
+    data         json NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX events_entity ON events (entity, chain, id);

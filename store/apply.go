@@ -36,32 +36,33 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 		}
 	}
 	rows := flatten(b)
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, w writer) error {
+		tx := w.tx
 		uses, reuses, err := splitFirstUses(ctx, tx, b.Chain, rows.uses)
 		if err != nil {
 			return err
 		}
 		rows.reuses = append(rows.reuses, reuses...)
 		ev := newEventWriter(b.Chain)
-		if err := insertAll(ctx, tx, rows.registrations, ev, KindAdded, EntityRegistration, regKey); err != nil {
+		if err := insertAll(ctx, w, rows.registrations, ev, KindAdded, EntityRegistration, regKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, rows.records, ev, KindAdded, EntityRecord, recordKey); err != nil {
+		if err := insertAll(ctx, w, rows.records, ev, KindAdded, EntityRecord, recordKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, rows.claims, ev, KindAdded, EntityBadgeClaim, claimKey); err != nil {
+		if err := insertAll(ctx, w, rows.claims, ev, KindAdded, EntityBadgeClaim, claimKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, rows.transfers, ev, KindAdded, EntityTransfer, transferKey); err != nil {
+		if err := insertAll(ctx, w, rows.transfers, ev, KindAdded, EntityTransfer, transferKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, uses, ev, KindAdded, EntityNullifier, nullifierKey); err != nil {
+		if err := insertAll(ctx, w, uses, ev, KindAdded, EntityNullifier, nullifierKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, rows.reuses, ev, KindAdded, EntityReuse, reuseKey); err != nil {
+		if err := insertAll(ctx, w, rows.reuses, ev, KindAdded, EntityReuse, reuseKey); err != nil {
 			return err
 		}
-		if err := insertAll(ctx, tx, rows.thresholds, ev, KindAdded, EntityThreshold, thresholdKey); err != nil {
+		if err := insertAll(ctx, w, rows.thresholds, ev, KindAdded, EntityThreshold, thresholdKey); err != nil {
 			return err
 		}
 		if err := adjustHoldings(ctx, tx, b.Chain, rows.transfers, 1); err != nil {
@@ -73,7 +74,7 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 		if err := s.advanceChain(ctx, tx, b, ev); err != nil {
 			return err
 		}
-		return ev.flush(ctx, tx)
+		return ev.flush(ctx, w)
 	})
 	if err != nil {
 		return fmt.Errorf("apply %s blocks %d..%d: %w", b.Chain, b.Blocks[0].Height, b.Blocks[len(b.Blocks)-1].Height, err)
@@ -184,9 +185,28 @@ func splitFirstUses(ctx context.Context, tx bun.Tx, chain string, uses []Nullifi
 	return first, dup, nil
 }
 
-// insertAll bulk-inserts rows and logs an event for each.
-func insertAll[T any](ctx context.Context, tx bun.Tx, rows []T, ev *eventWriter, kind, entity string, key func(*T) (string, int64)) error {
-	if err := insertRows(ctx, tx, rows); err != nil {
+// writer is a transaction and the connection it runs on (for COPY).
+type writer struct {
+	db   *bun.DB
+	conn bun.Conn
+	tx   bun.Tx
+}
+
+// inTx runs fn in one transaction on one connection.
+func (s *Store) inTx(ctx context.Context, fn func(context.Context, writer) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(ctx, writer{db: s.db, conn: conn, tx: tx})
+	})
+}
+
+// insertAll bulk-loads rows and logs an event for each.
+func insertAll[T any](ctx context.Context, w writer, rows []T, ev *eventWriter, kind, entity string, key func(*T) (string, int64)) error {
+	if err := copyRows(ctx, w.db, w.conn, rows); err != nil {
 		return err
 	}
 	for i := range rows {
@@ -256,28 +276,38 @@ func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []Ba
 		add(key{t.Contract, t.Standard, t.TokenID, t.From}, new(big.Int).Neg(v))
 	}
 	var rows []Holding
-	var keys [][]any
 	for _, k := range order {
 		if d := delta[k]; d.Sign() != 0 {
 			rows = append(rows, Holding{Chain: chain, Contract: k.contract, Standard: k.standard, TokenID: k.token, Holder: k.holder, Balance: d.String()})
-			keys = append(keys, []any{k.contract, k.token, k.holder})
 		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
 	for start := 0; start < len(rows); start += insertChunk {
-		end := min(start+insertChunk, len(rows))
-		chunk := rows[start:end]
-		if _, err := tx.NewInsert().Model(&chunk).
+		chunk := rows[start:min(start+insertChunk, len(rows))]
+		// The upsert returns the balances it left at zero: only those rows
+		// are deleted, by primary key.
+		var emptied []Holding
+		if err := tx.NewInsert().Model(&chunk).
 			On("CONFLICT (chain, contract, token_id, holder) DO UPDATE").
 			Set("balance = ?TableAlias.balance + EXCLUDED.balance").
-			Exec(ctx); err != nil {
+			Returning("chain, contract, token_id, holder, balance").
+			Scan(ctx, &emptied); err != nil {
 			return fmt.Errorf("adjust holdings: %w", err)
+		}
+		var zero [][]any
+		for _, h := range emptied {
+			if h.Balance == "0" {
+				zero = append(zero, []any{h.Contract, h.TokenID, h.Holder})
+			}
+		}
+		if len(zero) == 0 {
+			continue
 		}
 		if _, err := tx.NewDelete().Model((*Holding)(nil)).
 			Where("chain = ? AND balance = 0", chain).
-			Where("(contract, token_id, holder) IN (?)", bun.In(keys[start:end])).
+			Where("(contract, token_id, holder) IN (?)", bun.In(zero)).
 			Exec(ctx); err != nil {
 			return fmt.Errorf("drop empty holdings: %w", err)
 		}
@@ -326,9 +356,12 @@ func adjustXP(ctx context.Context, tx bun.Tx, chain string, uses []NullifierUse,
 			return fmt.Errorf("adjust player XP: %w", err)
 		}
 	}
-	if _, err := tx.NewDelete().Model((*PlayerXP)(nil)).
-		Where("chain = ? AND uses = 0 AND player IN (?)", chain, bun.In(order)).Exec(ctx); err != nil {
-		return fmt.Errorf("drop players without XP: %w", err)
+	if sign < 0 {
+		// Only taking uses back can leave a player with none.
+		if _, err := tx.NewDelete().Model((*PlayerXP)(nil)).
+			Where("chain = ? AND uses = 0 AND player IN (?)", chain, bun.In(order)).Exec(ctx); err != nil {
+			return fmt.Errorf("drop players without XP: %w", err)
+		}
 	}
 	return nil
 }
@@ -351,22 +384,22 @@ func (w *eventWriter) add(kind, entity, key string, height int64, entityValue an
 	return nil
 }
 
-func (w *eventWriter) flush(ctx context.Context, tx bun.Tx) error {
-	if len(w.events) == 0 {
+func (e *eventWriter) flush(ctx context.Context, w writer) error {
+	if len(e.events) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", eventLogLock); err != nil {
+	if _, err := w.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", eventLogLock); err != nil {
 		return fmt.Errorf("lock event log: %w", err)
 	}
-	var last int64
-	for start := 0; start < len(w.events); start += insertChunk {
-		chunk := w.events[start:min(start+insertChunk, len(w.events))]
-		if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("append events: %w", err)
-		}
-		last = chunk[len(chunk)-1].ID
+	if err := copyRows(ctx, w.db, w.conn, e.events); err != nil {
+		return fmt.Errorf("append events: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, w.chain+":"+strconv.FormatInt(last, 10)); err != nil {
+	// Under the lock the ids just taken are this transaction's, in order.
+	var last int64
+	if err := w.tx.NewRaw("SELECT currval(pg_get_serial_sequence('events', 'id'))").Scan(ctx, &last); err != nil {
+		return fmt.Errorf("read event ids: %w", err)
+	}
+	if _, err := w.tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, e.chain+":"+strconv.FormatInt(last, 10)); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil

@@ -1,7 +1,8 @@
 package store
 
 import (
-	"encoding/json"
+	"database/sql/driver"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -305,7 +306,7 @@ type Event struct {
 	Entity      string          `bun:"entity"`
 	Key         string          `bun:"key"`
 	BlockHeight int64           `bun:"block_height"`
-	Data        json.RawMessage `bun:"data,type:jsonb"`
+	Data        EventData `bun:"data,type:json"`
 	CreatedAt   time.Time       `bun:"created_at,nullzero,default:now()"`
 }
 
@@ -323,4 +324,34 @@ type ProviderHealth struct {
 	LastError           string    `bun:"last_error,nullzero"`
 	LastSuccess         time.Time `bun:"last_success,nullzero"`
 	UpdatedAt           time.Time `bun:"updated_at"`
+}
+
+// EventData is an event's entity as JSON. It goes to the database as the
+// text it already is: bun would otherwise re-encode it.
+type EventData []byte
+
+// Value implements driver.Valuer.
+func (d EventData) Value() (driver.Value, error) { return string(d), nil }
+
+// Scan implements sql.Scanner.
+func (d *EventData) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		*d = append((*d)[:0], v...)
+	case string:
+		*d = append((*d)[:0], v...)
+	case nil:
+		*d = nil
+	default:
+		return fmt.Errorf("event data: cannot scan %T", src)
+	}
+	return nil
+}
+
+// MarshalJSON keeps the data as the JSON it is.
+func (d EventData) MarshalJSON() ([]byte, error) {
+	if d == nil {
+		return []byte("null"), nil
+	}
+	return d, nil
 }

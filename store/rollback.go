@@ -22,7 +22,8 @@ var ErrBeyondWindow = errors.New("rollback target is below the stored reorg wind
 // toHeight must be a stored block, or below the chain's first indexed block
 // (the chain then starts over); anything else is ErrBeyondWindow.
 func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) error {
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, w writer) error {
+		tx := w.tx
 		target, err := rewindTarget(ctx, tx, chain, toHeight)
 		if err != nil {
 			return err
@@ -75,7 +76,7 @@ func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) erro
 		if err := rewindCursor(ctx, tx, chain, target); err != nil {
 			return err
 		}
-		return ev.flush(ctx, tx)
+		return ev.flush(ctx, w)
 	})
 	if err != nil {
 		return fmt.Errorf("roll back %s to %d: %w", chain, toHeight, err)

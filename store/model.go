@@ -300,14 +300,14 @@ const (
 type Event struct {
 	bun.BaseModel `bun:"table:events"`
 
-	ID          int64           `bun:"id,pk,autoincrement"`
-	Chain       string          `bun:"chain"`
-	Kind        string          `bun:"kind"`
-	Entity      string          `bun:"entity"`
-	Key         string          `bun:"key"`
-	BlockHeight int64           `bun:"block_height"`
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Chain       string    `bun:"chain"`
+	Kind        string    `bun:"kind"`
+	Entity      string    `bun:"entity"`
+	Key         string    `bun:"key"`
+	BlockHeight int64     `bun:"block_height"`
 	Data        EventData `bun:"data,type:json"`
-	CreatedAt   time.Time       `bun:"created_at,nullzero,default:now()"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 // ProviderHealth is an RPC provider's state as its indexer reported it.

@@ -155,10 +155,20 @@ func statusKey(status []string) string {
 
 type loadersKey struct{}
 
-func withLoaders(ctx context.Context, l *loaders) context.Context {
-	return context.WithValue(ctx, loadersKey{}, l)
+// loaderScope builds a response's loaders on first use: most subscription
+// events need none.
+type loaderScope struct {
+	once sync.Once
+	make func() *loaders
+	l    *loaders
+}
+
+func withLoaders(ctx context.Context, make func() *loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, &loaderScope{make: make})
 }
 
 func loadersFrom(ctx context.Context) *loaders {
-	return ctx.Value(loadersKey{}).(*loaders)
+	s := ctx.Value(loadersKey{}).(*loaderScope)
+	s.once.Do(func() { s.l = s.make() })
+	return s.l
 }

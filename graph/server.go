@@ -182,7 +182,7 @@ func (requestScope) ExtensionName() string                   { return "RequestSc
 func (requestScope) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (s requestScope) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	ctx = withLoaders(ctx, newLoaders(s.g.opts.Store, s.g.cache))
+	ctx = withLoaders(ctx, func() *loaders { return newLoaders(s.g.opts.Store, s.g.cache) })
 	if d := s.g.opts.Limits.StatementTimeout; d > 0 {
 		// A canceled context cancels the running statement: the response's
 		// SQL shares the statement timeout.

@@ -138,7 +138,7 @@ const regSubscription = `subscription($nft: InscriptionID, $min: Int, $after: ID
 
 // caughtUp waits until the gateway's broker has handed out every event in
 // the log, so that a new subscription starts after what was applied before.
-func caughtUp(t *testing.T, e *env) {
+func caughtUp(t testing.TB, e *env) {
 	t.Helper()
 	last, err := e.writer.LastEventID(context.Background())
 	if err != nil {

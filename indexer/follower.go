@@ -11,6 +11,11 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -193,6 +198,20 @@ func (f *Follower) Step(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	to := min(target, next+f.cfg.BatchSize-1)
+	ctx, span := otel.Tracer("github.com/herald-indexer/herald/indexer").Start(ctx, "index batch",
+		trace.WithAttributes(attribute.String("chain", f.cfg.Chain), attribute.Int64("from", next), attribute.Int64("to", to)))
+	defer span.End()
+	progressed, err := f.indexRange(ctx, cur, ok, head, next, to)
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return progressed, err
+}
+
+// indexRange fetches blocks next..to and applies them, or handles the reorg
+// they reveal.
+func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, head Head, next, to int64) (bool, error) {
 	blocks, err := f.src.Blocks(ctx, next, to)
 	if err != nil {
 		return false, fmt.Errorf("fetch blocks %d..%d: %w", next, to, err)

@@ -101,6 +101,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	shutdownTracing, err := setupTracing(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = shutdownTracing(sctx)
+	}()
 
 	switch cmd, rest := positional[0], positional[1:]; cmd {
 	case "version":

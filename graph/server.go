@@ -183,7 +183,10 @@ func (requestScope) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (s requestScope) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	ctx = withLoaders(ctx, func() *loaders { return newLoaders(s.g.opts.Store, s.g.cache) })
-	if d := s.g.opts.Limits.StatementTimeout; d > 0 {
+	// A subscription's response handler also waits for its next event:
+	// a deadline here would end an idle subscription. Its events' SQL is
+	// bounded by the loaders' own statements, not by this timeout.
+	if d := s.g.opts.Limits.StatementTimeout; d > 0 && !isSubscription(ctx) {
 		// A canceled context cancels the running statement: the response's
 		// SQL shares the statement timeout.
 		var cancel context.CancelFunc
@@ -191,6 +194,14 @@ func (s requestScope) InterceptResponse(ctx context.Context, next graphql.Respon
 		defer cancel()
 	}
 	return next(ctx)
+}
+
+func isSubscription(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx).Operation
+	return op != nil && op.Operation == ast.Subscription
 }
 
 // withLimits rejects oversized bodies and clients over their rate before

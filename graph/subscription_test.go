@@ -380,3 +380,23 @@ func (e *env) secondGateway(t *testing.T) *env {
 	e2 := newEnvOn(t, e.writer, e.url, graph.DefaultLimits())
 	return e2
 }
+
+func TestIdleSubscriptionOutlivesTheStatementTimeout(t *testing.T) {
+	lim := graph.DefaultLimits()
+	lim.StatementTimeout = 100 * time.Millisecond
+	e := newEnv(t, lim)
+	blocks := bitcoinBlocks(2)
+	applyBlocks(t, e.writer, blocks[:1])
+	caughtUp(t, e)
+	c := dialWS(t, e, nil)
+	c.subscribe("s", regSubscription, nil)
+	waitSubscribed(t, e, 1)
+	// Quiet for many statement timeouts: a marketplace may wait minutes
+	// for the next registration.
+	time.Sleep(time.Second)
+	blocks[1].Registrations = []store.Registration{registration(nftID(1), txid("late"), 1, store.StatusValid, 50000)}
+	applyBlocks(t, e.writer, blocks[1:])
+	if ev := c.next("s"); ev.Registration.Txid != txid("late") {
+		t.Fatalf("after an idle second: %+v", ev)
+	}
+}

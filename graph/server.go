@@ -118,6 +118,7 @@ func (g *Gateway) newServer() *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	srv.Use(shapeLimit{maxDepth: lim.MaxDepth, maxAliases: lim.MaxAliases})
 	srv.Use(g.metrics.extension())
+	srv.Use(newResponseCache(g.cache, 10_000))
 	srv.Use(requestScope{g})
 	srv.Use(resolverTracer{otelgqlgen.Middleware()})
 	srv.SetErrorPresenter(g.presentError)

@@ -33,6 +33,10 @@ type statusCache struct {
 	// live is set once the cache follows the event log; until then nothing
 	// is kept, as nothing would evict it.
 	live atomic.Bool
+	// generation moves with every event that can change an NFT answer: a
+	// registration, a record, a block of a chain with collections (tips,
+	// confirmations). Whole cached answers are valid for one generation.
+	generation atomic.Uint64
 
 	// collections change only when an indexer restarts with a new config;
 	// they are read again after collectionsTTL.
@@ -279,6 +283,9 @@ func (c *statusCache) apply(evs []store.Event) {
 	if len(ids) == 0 && feeTxIDs == nil && tips == nil {
 		return
 	}
+	if len(ids) > 0 || feeTxIDs != nil || c.touchesCollections(evs) {
+		c.generation.Add(1)
+	}
 	c.mu.Lock()
 	if tips != nil {
 		c.tips = tips
@@ -303,11 +310,34 @@ func (c *statusCache) apply(evs []store.Event) {
 	}
 }
 
+// touchesCollections reports whether evs hold a block of a chain with
+// collections (or of any chain, while the collections are not known).
+func (c *statusCache) touchesCollections(evs []store.Event) bool {
+	c.colsMu.Lock()
+	cols := c.cols
+	c.colsMu.Unlock()
+	for _, ev := range evs {
+		if ev.Entity != store.EntityBlock {
+			continue
+		}
+		if cols == nil {
+			return true
+		}
+		for _, col := range cols {
+			if col.Chain == ev.Chain {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // run follows the event log from its current end until ctx ends; the cache
 // keeps entries only while it runs.
 func (c *statusCache) run(ctx context.Context, st *store.Store, safety time.Duration) error {
 	defer func() {
 		c.live.Store(false)
+		c.generation.Add(1)
 		c.mu.Lock()
 		c.version++
 		c.entries = make(map[string]*nftEntry)

@@ -623,9 +623,13 @@ func TestStatusCacheFollowsTheEventLog(t *testing.T) {
 		return got.NFT.RegistrationCount, got.NFT.LastRegistration.Txid
 	}
 	waitLive(t, e)
-	ask() // fills the cache
+	ask() // fills the caches
+	e.counter.reset()
 	if c, _ := ask(); c != 1 {
 		t.Fatalf("count %d, want 1", c)
+	}
+	if n := e.counter.n.Load(); n != 0 {
+		t.Fatalf("a repeated NFT query ran %d SQL statements; want it answered from the cache", n)
 	}
 	evicted := make(chan struct{}, 1)
 	graph.OnStatusInvalidate(e.gateway, func(ids []string) {

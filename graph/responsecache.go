@@ -37,7 +37,7 @@ var (
 	_ graphql.ResponseInterceptor = (*responseCache)(nil)
 )
 
-func (*responseCache) ExtensionName() string                  { return "NFTResponseCache" }
+func (*responseCache) ExtensionName() string                   { return "NFTResponseCache" }
 func (*responseCache) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (c *responseCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

@@ -65,7 +65,7 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 		if err := insertAll(ctx, w, rows.thresholds, ev, KindAdded, EntityThreshold, thresholdKey); err != nil {
 			return err
 		}
-		if err := adjustHoldings(ctx, tx, b.Chain, rows.transfers, 1); err != nil {
+		if err := adjustHoldings(ctx, w, b.Chain, rows.transfers, 1); err != nil {
 			return err
 		}
 		if err := adjustXP(ctx, tx, b.Chain, uses, 1); err != nil {
@@ -250,7 +250,7 @@ func logKey(tx string, index int32) string { return tx + ":" + strconv.Itoa(int(
 // adjustHoldings adds (sign 1) or takes back (sign -1) the balance changes of
 // transfers. Balances are sums, so taking back exactly the rolled-back
 // transfers restores exactly the earlier state.
-func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []BadgeTransfer, sign int64) error {
+func adjustHoldings(ctx context.Context, w writer, chain string, transfers []BadgeTransfer, sign int64) error {
 	type key struct{ contract, standard, token, holder string }
 	delta := make(map[key]*big.Int)
 	var order []key
@@ -284,33 +284,37 @@ func adjustHoldings(ctx context.Context, tx bun.Tx, chain string, transfers []Ba
 	if len(rows) == 0 {
 		return nil
 	}
-	for start := 0; start < len(rows); start += insertChunk {
-		chunk := rows[start:min(start+insertChunk, len(rows))]
-		// The upsert returns the balances it left at zero: only those rows
-		// are deleted, by primary key.
-		var emptied []Holding
-		if err := tx.NewInsert().Model(&chunk).
-			On("CONFLICT (chain, contract, token_id, holder) DO UPDATE").
-			Set("balance = ?TableAlias.balance + EXCLUDED.balance").
-			Returning("chain, contract, token_id, holder, balance").
-			Scan(ctx, &emptied); err != nil {
-			return fmt.Errorf("adjust holdings: %w", err)
+	// The deltas go in by COPY to a staging table, then into the holdings
+	// in one set-based upsert that returns the balances it left at zero:
+	// only those rows are deleted, by primary key.
+	if _, err := w.tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS holding_deltas
+		(LIKE badge_holdings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
+		return fmt.Errorf("stage holdings: %w", err)
+	}
+	if err := copyInto(ctx, w.db, w.conn, "holding_deltas", rows); err != nil {
+		return fmt.Errorf("stage holdings: %w", err)
+	}
+	var emptied []Holding
+	if err := w.tx.NewRaw(`INSERT INTO badge_holdings AS h (chain, contract, token_id, holder, standard, balance)
+		SELECT chain, contract, token_id, holder, standard, balance FROM holding_deltas
+		ON CONFLICT (chain, contract, token_id, holder) DO UPDATE SET balance = h.balance + EXCLUDED.balance
+		RETURNING chain, contract, token_id, holder, balance`).Scan(ctx, &emptied); err != nil {
+		return fmt.Errorf("adjust holdings: %w", err)
+	}
+	var zero [][]any
+	for _, h := range emptied {
+		if h.Balance == "0" {
+			zero = append(zero, []any{h.Contract, h.TokenID, h.Holder})
 		}
-		var zero [][]any
-		for _, h := range emptied {
-			if h.Balance == "0" {
-				zero = append(zero, []any{h.Contract, h.TokenID, h.Holder})
-			}
-		}
-		if len(zero) == 0 {
-			continue
-		}
-		if _, err := tx.NewDelete().Model((*Holding)(nil)).
-			Where("chain = ? AND balance = 0", chain).
-			Where("(contract, token_id, holder) IN (?)", bun.In(zero)).
-			Exec(ctx); err != nil {
-			return fmt.Errorf("drop empty holdings: %w", err)
-		}
+	}
+	if len(zero) == 0 {
+		return nil
+	}
+	if _, err := w.tx.NewDelete().Model((*Holding)(nil)).
+		Where("chain = ? AND balance = 0", chain).
+		Where("(contract, token_id, holder) IN (?)", bun.In(zero)).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("drop empty holdings: %w", err)
 	}
 	return nil
 }

@@ -20,10 +20,20 @@ import (
 // row. Columns are the model's, less those the database fills
 // (autoincrement ids, defaults of zero-valued fields).
 func copyRows[T any](ctx context.Context, db *bun.DB, conn bun.Conn, rows []T) error {
+	return copyInto(ctx, db, conn, "", rows)
+}
+
+// copyInto is copyRows into another table of the same columns (a staging
+// table); into "" means the model's own table.
+func copyInto[T any](ctx context.Context, db *bun.DB, conn bun.Conn, into string, rows []T) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	table := db.Table(reflect.TypeFor[T]())
+	target := string(table.SQLName)
+	if into != "" {
+		target = into
+	}
 	var fields []*schema.Field
 	var columns []string
 	for _, f := range table.Fields {
@@ -46,7 +56,7 @@ func copyRows[T any](ctx context.Context, db *bun.DB, conn bun.Conn, rows []T) e
 		}
 		buf.WriteByte('\n')
 	}
-	query := fmt.Sprintf("COPY %s (%s) FROM STDIN", table.SQLName, strings.Join(columns, ", "))
+	query := fmt.Sprintf("COPY %s (%s) FROM STDIN", target, strings.Join(columns, ", "))
 	if _, err := pgdriver.CopyFrom(ctx, conn, &buf, query); err != nil {
 		return fmt.Errorf("copy %s: %w", table.Name, err)
 	}

@@ -51,7 +51,7 @@ func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) erro
 		if err != nil {
 			return err
 		}
-		if err := adjustHoldings(ctx, tx, chain, transfers, -1); err != nil {
+		if err := adjustHoldings(ctx, w, chain, transfers, -1); err != nil {
 			return err
 		}
 		if _, err := removeAbove[BadgeClaim](ctx, tx, chain, toHeight, ev, EntityBadgeClaim, claimKey, "log_index DESC"); err != nil {

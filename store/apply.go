@@ -68,7 +68,7 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 		if err := adjustHoldings(ctx, w, b.Chain, rows.transfers, 1); err != nil {
 			return err
 		}
-		if err := adjustXP(ctx, tx, b.Chain, uses, 1); err != nil {
+		if err := adjustXP(ctx, w, b.Chain, uses, 1); err != nil {
 			return err
 		}
 		if err := s.advanceChain(ctx, tx, b, ev); err != nil {
@@ -287,11 +287,7 @@ func adjustHoldings(ctx context.Context, w writer, chain string, transfers []Bad
 	// The deltas go in by COPY to a staging table, then into the holdings
 	// in one set-based upsert that returns the balances it left at zero:
 	// only those rows are deleted, by primary key.
-	if _, err := w.tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS holding_deltas
-		(LIKE badge_holdings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`); err != nil {
-		return fmt.Errorf("stage holdings: %w", err)
-	}
-	if err := copyInto(ctx, w.db, w.conn, "holding_deltas", rows); err != nil {
+	if err := stage(ctx, w, "badge_holdings", "holding_deltas", rows); err != nil {
 		return fmt.Errorf("stage holdings: %w", err)
 	}
 	var emptied []Holding
@@ -320,7 +316,7 @@ func adjustHoldings(ctx context.Context, w writer, chain string, transfers []Bad
 }
 
 // adjustXP adds (sign 1) or takes back (sign -1) the XP of verified first uses.
-func adjustXP(ctx context.Context, tx bun.Tx, chain string, uses []NullifierUse, sign int64) error {
+func adjustXP(ctx context.Context, w writer, chain string, uses []NullifierUse, sign int64) error {
 	type acc struct {
 		xp   *big.Int
 		uses int64
@@ -351,18 +347,17 @@ func adjustXP(ctx context.Context, tx bun.Tx, chain string, uses []NullifierUse,
 	for _, p := range order {
 		rows = append(rows, PlayerXP{Chain: chain, Player: p, XP: byPlayer[p].xp.String(), Uses: byPlayer[p].uses})
 	}
-	for start := 0; start < len(rows); start += insertChunk {
-		chunk := rows[start:min(start+insertChunk, len(rows))]
-		if _, err := tx.NewInsert().Model(&chunk).
-			On("CONFLICT (chain, player) DO UPDATE").
-			Set("xp = ?TableAlias.xp + EXCLUDED.xp, uses = ?TableAlias.uses + EXCLUDED.uses").
-			Exec(ctx); err != nil {
-			return fmt.Errorf("adjust player XP: %w", err)
-		}
+	if err := stage(ctx, w, "player_xp", "xp_deltas", rows); err != nil {
+		return fmt.Errorf("stage player XP: %w", err)
+	}
+	if _, err := w.tx.ExecContext(ctx, `INSERT INTO player_xp AS p (chain, player, xp, uses)
+		SELECT chain, player, xp, uses FROM xp_deltas
+		ON CONFLICT (chain, player) DO UPDATE SET xp = p.xp + EXCLUDED.xp, uses = p.uses + EXCLUDED.uses`); err != nil {
+		return fmt.Errorf("adjust player XP: %w", err)
 	}
 	if sign < 0 {
 		// Only taking uses back can leave a player with none.
-		if _, err := tx.NewDelete().Model((*PlayerXP)(nil)).
+		if _, err := w.tx.NewDelete().Model((*PlayerXP)(nil)).
 			Where("chain = ? AND uses = 0 AND player IN (?)", chain, bun.In(order)).Exec(ctx); err != nil {
 			return fmt.Errorf("drop players without XP: %w", err)
 		}
@@ -407,4 +402,15 @@ func (e *eventWriter) flush(ctx context.Context, w writer) error {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
+}
+
+// stage copies rows into a temporary table shaped like table, private to the
+// connection and emptied at commit: deltas go in by COPY and out into the
+// derived table in one set-based upsert, far cheaper than a long VALUES list.
+func stage[T any](ctx context.Context, w writer, table, staging string, rows []T) error {
+	if _, err := w.tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+staging+
+		" (LIKE "+table+" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"); err != nil {
+		return err
+	}
+	return copyInto(ctx, w.db, w.conn, staging, rows)
 }

@@ -44,7 +44,7 @@ func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) erro
 		if err != nil {
 			return err
 		}
-		if err := adjustXP(ctx, tx, chain, uses, -1); err != nil {
+		if err := adjustXP(ctx, w, chain, uses, -1); err != nil {
 			return err
 		}
 		transfers, err := removeAbove[BadgeTransfer](ctx, tx, chain, toHeight, ev, EntityTransfer, transferKey, "log_index DESC, batch_index DESC")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,7 +149,7 @@ func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) 
 	return out, nil
 }
 
-func itoa(n int64) string { return fmt.Sprint(n) }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // RegistrationFilter selects registration attempts.
 type RegistrationFilter struct {

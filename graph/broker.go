@@ -131,17 +131,13 @@ func (b *broker) subscribe(match matcher) (*subscriber, int64) {
 	defer b.mu.Unlock()
 	s := &subscriber{match: match, wake: make(chan struct{}, 1), cursor: b.head}
 	b.subs[s] = struct{}{}
-	b.metrics.active.Inc()
 	return s, b.last
 }
 
 func (b *broker) unsubscribe(s *subscriber) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, ok := b.subs[s]; ok {
-		delete(b.subs, s)
-		b.metrics.active.Dec()
-	}
+	delete(b.subs, s)
 }
 
 // errFellBehind: the subscriber's position left the ring.
@@ -166,9 +162,6 @@ func (b *broker) next(ctx context.Context, s *subscriber) ([]store.Event, error)
 		}
 		b.mu.RUnlock()
 		if len(out) > 0 {
-			now := time.Now()
-			b.metrics.delivered.Add(float64(len(out)))
-			b.metrics.latency.Observe(now.Sub(out[len(out)-1].CreatedAt).Seconds())
 			return out, nil
 		}
 		select {

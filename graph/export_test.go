@@ -9,11 +9,22 @@ func OnStatusInvalidate(g *Gateway, f func(ids []string)) {
 	g.cache.mu.Unlock()
 }
 
+// StatusCachePosition is the newest event the status cache has applied.
+func StatusCachePosition(g *Gateway) int64 { return g.cache.position.Load() }
+
 // StatusCacheLive reports whether the status cache follows the event log.
 func StatusCacheLive(g *Gateway) bool { return g.cache.live.Load() }
 
-// Subscribers is how many subscribers the gateway's broker has.
+// Subscribers is how many subscriptions the gateway is running for its
+// clients (members of started groups).
 func Subscribers(g *Gateway) int {
+	g.fanOut.mu.Lock()
+	defer g.fanOut.mu.Unlock()
+	return g.fanOut.active
+}
+
+// Executions is how many subscription executions follow the broker.
+func Executions(g *Gateway) int {
 	g.broker.mu.Lock()
 	defer g.broker.mu.Unlock()
 	return len(g.broker.subs)

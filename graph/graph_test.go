@@ -199,6 +199,9 @@ func applyBitcoin(t *testing.T, e *env, blocks []store.Block) {
 	if err := e.writer.Apply(context.Background(), store.Batch{Chain: btcChain, Blocks: blocks, Head: blocks[len(blocks)-1].Height, KeepBlocks: 100}); err != nil {
 		t.Fatal(err)
 	}
+	// Answers follow the log within the NOTIFY's delay; the test's next
+	// query must not race it.
+	caughtUp(t, e)
 }
 
 func TestNFTStatus(t *testing.T) {

@@ -35,6 +35,9 @@ type Limits struct {
 	// memory for its subscribers; one that falls further behind is cut off
 	// as too slow (and resumes from the log).
 	SubscriptionBacklog int `yaml:"subscription_backlog"`
+	// SubscriberBuffer is how many responses may wait for one subscriber's
+	// connection; a subscriber further behind is cut off as too slow.
+	SubscriberBuffer int `yaml:"subscriber_buffer"`
 }
 
 // DefaultLimits are generous for a frontend page and tight for abuse.
@@ -55,5 +58,6 @@ func DefaultLimits() Limits {
 		MaxSubscriptionsPerConnection: 20,
 		MaxConnectionsPerClient:       50,
 		SubscriptionBacklog:           10_000,
+		SubscriberBuffer:              1000,
 	}
 }

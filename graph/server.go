@@ -60,6 +60,7 @@ type Gateway struct {
 	opts    Options
 	cache   *statusCache
 	broker  *broker
+	fanOut  *fanOut
 	metrics *metrics
 	limiter *rateLimiter
 	gql     *handler.Server
@@ -96,6 +97,7 @@ func New(opts Options) (*Gateway, error) {
 		return nil, fmt.Errorf("graph metrics: %w", err)
 	}
 	g.broker = newBroker(opts.Store, opts.Limits.SubscriptionBacklog, bm)
+	g.fanOut = newFanOut(opts.Limits, bm)
 	g.gql = g.newServer()
 	return g, nil
 }
@@ -121,6 +123,7 @@ func (g *Gateway) newServer() *handler.Server {
 	srv.Use(newResponseCache(g.cache, 10_000))
 	srv.Use(requestScope{g})
 	srv.Use(resolverTracer{otelgqlgen.Middleware()})
+	srv.Use(g.fanOut)
 	srv.SetErrorPresenter(g.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		g.opts.Logger.Error("panic in resolver", "request_id", requestID(ctx), "panic", v)

@@ -37,6 +37,8 @@ type statusCache struct {
 	// registration, a record, a block of a chain with collections (tips,
 	// confirmations). Whole cached answers are valid for one generation.
 	generation atomic.Uint64
+	// position is the newest event applied.
+	position atomic.Int64
 
 	// collections change only when an indexer restarts with a new config;
 	// they are read again after collectionsTTL.
@@ -231,6 +233,9 @@ func loadCursors(ctx context.Context, st *store.Store) (map[string]store.Cursor,
 
 // apply brings the cache in step with new events.
 func (c *statusCache) apply(evs []store.Event) {
+	if len(evs) > 0 {
+		defer c.position.Store(evs[len(evs)-1].ID)
+	}
 	var ids []string
 	var feeTxIDs map[string]bool
 	var tips map[string]store.Cursor
@@ -355,6 +360,7 @@ func (c *statusCache) run(ctx context.Context, st *store.Store, safety time.Dura
 			c.mu.Lock()
 			c.tips = tips
 			c.mu.Unlock()
+			c.position.Store(max(c.position.Load(), last))
 			c.live.Store(true)
 		}
 	}, func(_ context.Context, evs []store.Event) error {

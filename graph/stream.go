@@ -47,18 +47,25 @@ func stream[T any](ctx context.Context, r *Resolver, afterEventID *string, match
 		}
 		after = n
 	}
-	release, err := r.admitSubscription(ctx)
-	if err != nil {
-		return nil, err
-	}
 	sub, pos := r.broker.subscribe(match)
 	out := make(chan *T)
+	trail := trailOf(ctx)
 	go func() {
 		defer close(out)
-		defer release()
 		defer r.broker.unsubscribe(sub)
-		send := func(vs []*T) bool {
+		send := func(vs []*T, ev *store.Event) bool {
 			for _, v := range vs {
+				if trail != nil {
+					t := trailEntry{}
+					if ev != nil {
+						t = trailEntry{id: ev.ID, committed: ev.CreatedAt}
+					}
+					select {
+					case trail <- t:
+					case <-ctx.Done():
+						return false
+					}
+				}
 				select {
 				case out <- v:
 				case <-ctx.Done():
@@ -73,7 +80,7 @@ func stream[T any](ctx context.Context, r *Resolver, afterEventID *string, match
 			for lastSent < pos {
 				evs, err := r.store.EventsAfter(ctx, lastSent, 500)
 				if err != nil {
-					send([]*T{fail(err)})
+					send([]*T{fail(err)}, nil)
 					return
 				}
 				if len(evs) == 0 {
@@ -84,7 +91,7 @@ func stream[T any](ctx context.Context, r *Resolver, afterEventID *string, match
 						break
 					}
 					f := fieldsOf(&ev)
-					if match(&ev, &f) && !send(convert(ev)) {
+					if match(&ev, &f) && !send(convert(ev), &ev) {
 						return
 					}
 					lastSent = ev.ID
@@ -94,14 +101,15 @@ func stream[T any](ctx context.Context, r *Resolver, afterEventID *string, match
 		for {
 			evs, err := r.broker.next(ctx, sub)
 			if errors.Is(err, errFellBehind) {
-				send([]*T{fail(errSlowConsumer{resumeAfter: lastSent})})
+				send([]*T{fail(errSlowConsumer{resumeAfter: lastSent})}, nil)
 				return
 			}
 			if err != nil {
 				return
 			}
-			for _, ev := range evs {
-				if !send(convert(ev)) {
+			for i := range evs {
+				ev := &evs[i]
+				if !send(convert(*ev), ev) {
 					return
 				}
 				lastSent = ev.ID

@@ -137,7 +137,8 @@ const regSubscription = `subscription($nft: InscriptionID, $min: Int, $after: ID
 		eventId kind confirmations registration { txid inscriptionId } } }`
 
 // caughtUp waits until the gateway's broker has handed out every event in
-// the log, so that a new subscription starts after what was applied before.
+// the log, so that a new subscription starts after what was applied before,
+// and the status cache has applied them (its tips move with the log).
 func caughtUp(t testing.TB, e *env) {
 	t.Helper()
 	last, err := e.writer.LastEventID(context.Background())
@@ -145,9 +146,10 @@ func caughtUp(t testing.TB, e *env) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for graph.BrokerPosition(e.gateway) < last {
+	for graph.BrokerPosition(e.gateway) < last || graph.StatusCachePosition(e.gateway) < last {
 		if time.Now().After(deadline) {
-			t.Fatalf("broker at %d after 30 s, log at %d", graph.BrokerPosition(e.gateway), last)
+			t.Fatalf("broker at %d, status cache at %d after 30 s, log at %d",
+				graph.BrokerPosition(e.gateway), graph.StatusCachePosition(e.gateway), last)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -398,5 +400,64 @@ func TestIdleSubscriptionOutlivesTheStatementTimeout(t *testing.T) {
 	applyBlocks(t, e.writer, blocks[1:])
 	if ev := c.next("s"); ev.Registration.Txid != txid("late") {
 		t.Fatalf("after an idle second: %+v", ev)
+	}
+}
+
+func TestIdenticalSubscriptionsShareOneExecution(t *testing.T) {
+	e := newEnv(t, graph.DefaultLimits())
+	blocks := bitcoinBlocks(3)
+	applyBlocks(t, e.writer, blocks[:1])
+	caughtUp(t, e)
+	clients := []*wsClient{dialWS(t, e, nil), dialWS(t, e, nil), dialWS(t, e, nil)}
+	for _, c := range clients {
+		c.subscribe("s", regSubscription, map[string]any{"min": 1})
+	}
+	waitSubscribed(t, e, 3)
+	if n := graph.Executions(e.gateway); n != 1 {
+		t.Fatalf("3 identical subscriptions run %d executions, want 1", n)
+	}
+	// Different variables, or a resume, run on their own.
+	other := dialWS(t, e, nil)
+	other.subscribe("o", regSubscription, map[string]any{"min": 2})
+	resumer := dialWS(t, e, nil)
+	resumer.subscribe("r", regSubscription, map[string]any{"min": 1, "after": "0"})
+	waitSubscribed(t, e, 5)
+	if n := graph.Executions(e.gateway); n != 3 {
+		t.Fatalf("executions: %d, want 3", n)
+	}
+
+	blocks[1].Registrations = []store.Registration{registration(nftID(1), txid("shared"), 1, store.StatusValid, 50000)}
+	applyBlocks(t, e.writer, blocks[1:2])
+	for i, c := range clients {
+		for _, want := range []string{"ADDED", "CONFIRMED"} {
+			if ev := c.next("s"); ev.Kind != want || ev.Registration.Txid != txid("shared") {
+				t.Fatalf("client %d: want %s, got %+v", i, want, ev)
+			}
+		}
+	}
+	if ev := other.next("o"); ev.Kind != "ADDED" || ev.Registration.Txid != txid("shared") {
+		t.Fatalf("other: %+v", ev)
+	}
+
+	// One client leaving does not end the others' subscription; the last
+	// one out ends the execution.
+	clients[0].close()
+	blocks[2].Registrations = []store.Registration{registration(nftID(2), txid("after-leave"), 2, store.StatusValid, 50000)}
+	applyBlocks(t, e.writer, blocks[2:3])
+	for _, c := range clients[1:] {
+		if ev := c.next("s"); ev.Kind != "ADDED" || ev.Registration.Txid != txid("after-leave") {
+			t.Fatalf("after one left: %+v", ev)
+		}
+	}
+	for _, c := range append(clients[1:], other, resumer) {
+		c.close()
+	}
+	waitSubscribed(t, e, 0)
+	deadline := time.Now().Add(30 * time.Second)
+	for graph.Executions(e.gateway) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d executions left after every client went", graph.Executions(e.gateway))
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -26,29 +26,20 @@ type connState struct {
 
 type connKey struct{}
 
-// admitSubscription counts a subscription against its connection's limit;
-// release gives the place back when the subscription ends.
-func (r *Resolver) admitSubscription(ctx context.Context) (release func(), err error) {
-	cs, _ := ctx.Value(connKey{}).(*connState)
-	if cs == nil {
-		return func() {}, nil // SSE: one subscription per request
-	}
-	if n := cs.subs.Add(1); int(n) > r.lim.MaxSubscriptionsPerConnection {
-		cs.subs.Add(-1)
-		return nil, limitError(CodeTooManySubscriptions, "at most %d subscriptions per connection", r.lim.MaxSubscriptionsPerConnection)
-	}
-	return func() { cs.subs.Add(-1) }, nil
-}
-
 // subscriptionError is what a subscription ends with.
 func subscriptionError(_ context.Context, err error) error {
 	var slow errSlowConsumer
 	if errors.As(err, &slow) {
-		e := gqlerror.Errorf("%s", slow.Error())
-		e.Extensions = map[string]any{"code": CodeSlowConsumer, "resumeAfterEventId": strconv.FormatInt(slow.resumeAfter, 10)}
-		return e
+		return slowConsumerError(slow)
 	}
 	return err
+}
+
+// slowConsumerError tells a subscriber it was cut off and where to resume.
+func slowConsumerError(slow errSlowConsumer) *gqlerror.Error {
+	e := gqlerror.Errorf("%s", slow.Error())
+	e.Extensions = map[string]any{"code": CodeSlowConsumer, "resumeAfterEventId": strconv.FormatInt(slow.resumeAfter, 10)}
+	return e
 }
 
 // connections counts each client's open websockets.

@@ -125,7 +125,7 @@ func BenchmarkNullifierLookups(b *testing.B) {
 		FROM generate_series(1, ?) AS i`, stored); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.writer.DB().ExecContext(ctx, "ANALYZE nullifiers"); err != nil {
+	if _, err := e.writer.DB().ExecContext(ctx, "VACUUM ANALYZE nullifiers"); err != nil {
 		b.Fatal(err)
 	}
 	hash := func(i int) string { return fmt.Sprintf("0x%064x", i) }

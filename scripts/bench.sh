@@ -15,10 +15,11 @@ run() { # package, benchmark, benchtime, what it measures (the environment passe
 }
 
 run ./indexer/bitcoin BenchmarkDecodeApply 60x "Bitcoin: verify + decode + apply mainnet-sized blocks (3,000 tx) into PostgreSQL"
-run ./indexer/evm BenchmarkDecodeApply 20x "EVM: decode + apply logs (claims, transfers, nullifier uses) into PostgreSQL"
+run ./indexer/evm BenchmarkDecodeApply 30x "EVM: decode + apply logs (claims, transfers, nullifier uses) into PostgreSQL"
 run ./graph BenchmarkNFTStatus 20000x "nft with 200 registrations (first page), 50 concurrent clients"
 run ./graph BenchmarkNullifierLookups 3000x "nullifiers(hashes: 100) over 1,000,000 stored, 50 concurrent clients"
-run ./graph BenchmarkSubscriptionFanOut 10x "10,000 websocket subscribers (their client process on the same 2 cores): commit → last subscriber"
+run ./store BenchmarkNullifiersByHash 3000x "the database's share of that: one 100-hash lookup over 1,000,000 stored, serially"
+run ./graph BenchmarkSubscriptionFanOut 30x "10,000 websocket subscribers to the same subscription (their client process on the same 2 cores): commit → last subscriber"
 
 {
   echo "# Benchmarks"

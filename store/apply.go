@@ -285,23 +285,23 @@ func adjustHoldings(ctx context.Context, w writer, chain string, transfers []Bad
 		return nil
 	}
 	// The deltas go in by COPY to a staging table, then into the holdings
-	// in one set-based upsert that returns the balances it left at zero:
-	// only those rows are deleted, by primary key.
+	// in one set-based upsert that returns only the balances it left at
+	// zero: those rows are deleted, by primary key.
 	if err := stage(ctx, w, "badge_holdings", "holding_deltas", rows); err != nil {
 		return fmt.Errorf("stage holdings: %w", err)
 	}
 	var emptied []Holding
-	if err := w.tx.NewRaw(`INSERT INTO badge_holdings AS h (chain, contract, token_id, holder, standard, balance)
+	if err := w.tx.NewRaw(`WITH upserted AS (
+		INSERT INTO badge_holdings AS h (chain, contract, token_id, holder, standard, balance)
 		SELECT chain, contract, token_id, holder, standard, balance FROM holding_deltas
 		ON CONFLICT (chain, contract, token_id, holder) DO UPDATE SET balance = h.balance + EXCLUDED.balance
-		RETURNING chain, contract, token_id, holder, balance`).Scan(ctx, &emptied); err != nil {
+		RETURNING chain, contract, token_id, holder, balance)
+		SELECT chain, contract, token_id, holder, balance FROM upserted WHERE balance = 0`).Scan(ctx, &emptied); err != nil {
 		return fmt.Errorf("adjust holdings: %w", err)
 	}
 	var zero [][]any
 	for _, h := range emptied {
-		if h.Balance == "0" {
-			zero = append(zero, []any{h.Contract, h.TokenID, h.Holder})
-		}
+		zero = append(zero, []any{h.Contract, h.TokenID, h.Holder})
 	}
 	if len(zero) == 0 {
 		return nil

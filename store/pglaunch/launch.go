@@ -364,6 +364,12 @@ func (l *launcher) args(port int) []string {
 		"max_connections=" + strconv.Itoa(maxConnections),
 		"logging_collector=off", // the log tail read on failure is the process's output
 		"lc_messages=C",         // retryable and waitReady match messages
+		// Lookups by hash (nullifiers, transactions) touch random pages: the
+		// default 128MB kept too few of them and a 100-hash lookup over a
+		// million nullifiers read from the OS cache. Fewer checkpoints
+		// while an indexer catches up.
+		"shared_buffers=512MB",
+		"max_wal_size=4GB",
 	}
 	if l.ephemeral {
 		// Not synchronous_commit=off: that loses recent commits when the

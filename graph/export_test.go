@@ -9,6 +9,13 @@ func OnStatusInvalidate(g *Gateway, f func(ids []string)) {
 	g.cache.mu.Unlock()
 }
 
+// GeneratedOnly turns the gateway's fast paths off: every query is executed
+// by gqlgen's generated code.
+func GeneratedOnly(o *Options) { o.generatedOnly = true }
+
+// FastPathAnswers is how many queries the nullifier fast path answered.
+func FastPathAnswers(g *Gateway) int64 { return g.fastAnswers.Load() }
+
 // StatusCachePosition is the newest event the status cache has applied.
 func StatusCachePosition(g *Gateway) int64 { return g.cache.position.Load() }
 

@@ -76,7 +76,7 @@ func newEnv(t testing.TB, lim graph.Limits) *env {
 
 // newEnvOn starts a gateway (its own pool, broker and cache) on the
 // database at url, which writer writes.
-func newEnvOn(t testing.TB, writer *store.Store, url string, lim graph.Limits) *env {
+func newEnvOn(t testing.TB, writer *store.Store, url string, lim graph.Limits, configure ...func(*graph.Options)) *env {
 	t.Helper()
 	counter := &statementCounter{}
 	reader, err := store.Open(context.Background(), url, store.WithQueryHook(counter))
@@ -85,7 +85,11 @@ func newEnvOn(t testing.TB, writer *store.Store, url string, lim graph.Limits) *
 	}
 	t.Cleanup(func() { reader.Close() })
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	gw, err := graph.New(graph.Options{Store: reader, Limits: lim, CORSOrigins: []string{"*"}, Logger: log})
+	opts := graph.Options{Store: reader, Limits: lim, CORSOrigins: []string{"*"}, Logger: log}
+	for _, c := range configure {
+		c(&opts)
+	}
+	gw, err := graph.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -53,6 +54,10 @@ type Options struct {
 	// feed stalls; invalidation normally evicts it long before.
 	CacheTTL  time.Duration
 	CacheSize int
+
+	// generatedOnly turns the nullifier fast path off (tests compare it
+	// with gqlgen's execution).
+	generatedOnly bool
 }
 
 // Gateway serves GraphQL over HTTP from the store.
@@ -64,6 +69,8 @@ type Gateway struct {
 	metrics *metrics
 	limiter *rateLimiter
 	gql     *handler.Server
+
+	fastAnswers atomic.Int64
 }
 
 // New builds the gateway.
@@ -104,10 +111,14 @@ func New(opts Options) (*Gateway, error) {
 
 func (g *Gateway) newServer() *handler.Server {
 	lim := g.opts.Limits
-	schema := generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{store: g.opts.Store, cache: g.cache, broker: g.broker, lim: lim},
+	resolver := &Resolver{store: g.opts.Store, cache: g.cache, broker: g.broker, lim: lim}
+	var schema graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{
+		Resolvers:  resolver,
 		Complexity: complexity(lim),
 	})
+	if !g.opts.generatedOnly {
+		schema = nullifierFastPath{ExecutableSchema: schema, r: resolver, answered: &g.fastAnswers}
+	}
 	srv := handler.New(schema)
 	srv.AddTransport(g.websocket())
 	srv.AddTransport(transport.Options{})

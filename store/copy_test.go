@@ -73,3 +73,55 @@ func TestCopyKeepsTextExactly(t *testing.T) {
 		t.Fatalf("%d record events, want 2000", seen)
 	}
 }
+
+// NullifiersByHash reads with a statement of its own (prepared, columns
+// listed by hand): it must return what the model's own select returns.
+func TestNullifiersByHashReadsEveryColumn(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	ref := storetest.Chain(1, 1, storetest.Hash("byhash"), "byhash")[0]
+	pos := store.Position{Chain: "abstract", BlockHeight: ref.Height, BlockHash: ref.Hash, BlockTime: ref.Time}
+	h1, h2 := "0x"+storetest.Hash("n", 1), "0x"+storetest.Hash("n", 2)
+	blk := store.Block{BlockRef: ref, NullifierUses: []store.NullifierUse{
+		{Position: pos, Contract: storetest.Address(2), Nullifier: h1, LogIndex: 7, TxHash: "0x" + storetest.Hash("t1"),
+			Event: store.EventXPProofVerified, Player: storetest.Address(5), ClaimedXP: "123456789012345678901234567890", Threshold: "50", Verified: true},
+		{Position: pos, Contract: storetest.Address(1), Nullifier: h1, LogIndex: 3, TxHash: "0x" + storetest.Hash("t2"),
+			Event: store.EventProofVerified, Player: storetest.Address(6), ClaimedXP: "0", EventTimestamp: "1700000000"},
+		{Position: pos, Contract: storetest.Address(1), Nullifier: h2, LogIndex: 4, TxHash: "0x" + storetest.Hash("t3"),
+			Event: store.EventXPProofVerified, Player: storetest.Address(5), ClaimedXP: "1"},
+	}}
+	if err := st.Apply(ctx, store.Batch{Chain: "abstract", Blocks: []store.Block{blk}, Head: ref.Height, KeepBlocks: 10}); err != nil {
+		t.Fatal(err)
+	}
+	weird := `0x"q\"u,o{t}e\\`
+	got, err := st.NullifiersByHash(ctx, []string{h2, weird, h1, h2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []store.NullifierUse
+	if err := st.DB().NewSelect().Model(&want).Where("nullifier = ?", h1).Order("block_height", "log_index").Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var want2 []store.NullifierUse
+	if err := st.DB().NewSelect().Model(&want2).Where("nullifier = ?", h2).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 || len(got[1]) != 0 || len(want) != 2 {
+		t.Fatalf("got %d groups (%v), want 4 with the second empty; model select found %d", len(got), got, len(want))
+	}
+	for i, w := range [][]store.NullifierUse{want2, nil, want, want2} {
+		if len(got[i]) != len(w) {
+			t.Fatalf("hash %d: %d uses, want %d", i, len(got[i]), len(w))
+		}
+		for j := range w {
+			g, w := got[i][j], w[j]
+			g.BlockTime, w.BlockTime = g.BlockTime.UTC(), w.BlockTime.UTC()
+			if g != w {
+				t.Fatalf("hash %d use %d:\n got %+v\nwant %+v", i, j, g, w)
+			}
+		}
+	}
+	if got[2][0].LogIndex != 3 || got[2][1].LogIndex != 7 {
+		t.Fatalf("uses not in log order: %+v", got[2])
+	}
+}

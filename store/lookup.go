@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -223,14 +227,80 @@ func tokenKey(k TokenKey) string { return k.Chain + "\x00" + k.Contract + "\x00"
 // NullifiersByHash returns, per hash, its first uses (one per contract that
 // used it; none when unused), aligned with hashes.
 func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]NullifierUse, error) {
+	if len(hashes) == 0 {
+		return make([][]NullifierUse, 0), nil
+	}
+	stmt, err := s.nullifiersByHashStmt(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("nullifiers by hash: %w", err)
+	}
+	rs, err := stmt.QueryContext(ctx, textArray(hashes))
+	if err != nil {
+		return nil, fmt.Errorf("nullifiers by hash: %w", err)
+	}
+	defer rs.Close()
 	var rows []NullifierUse
-	if len(hashes) > 0 {
-		if err := s.db.NewSelect().Model(&rows).Where("nullifier IN (?)", bun.In(hashes)).
-			Order("nullifier", "block_height", "log_index").Scan(ctx); err != nil {
+	for rs.Next() {
+		var n NullifierUse
+		if err := rs.Scan(&n.Chain, &n.BlockHeight, &n.BlockHash, &n.BlockTime, &n.Contract, &n.Nullifier, &n.LogIndex,
+			&n.TxHash, &n.Event, &n.Player, &n.ClaimedXP, &n.Threshold, &n.Verified, &n.EventTimestamp); err != nil {
 			return nil, fmt.Errorf("nullifiers by hash: %w", err)
 		}
+		rows = append(rows, n)
 	}
-	return group(hashes, rows, func(n *NullifierUse) string { return n.Nullifier }), nil
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("nullifiers by hash: %w", err)
+	}
+	out := group(hashes, rows, func(n *NullifierUse) string { return n.Nullifier })
+	for _, uses := range out {
+		slices.SortFunc(uses, func(a, b NullifierUse) int {
+			return cmp.Or(cmp.Compare(a.BlockHeight, b.BlockHeight), cmp.Compare(a.LogIndex, b.LogIndex))
+		})
+	}
+	return out, nil
+}
+
+// nullifiersByHashSQL is prepared once per connection rather than built per
+// call: the XP verifier asks about 100–1,000 nullifiers at a time, many
+// times a second, and parsing and planning an IN list of that many
+// literals cost more than the index lookups themselves. The columns are
+// NullifierUse's; TestNullifiersByHashReadsEveryColumn keeps them so.
+const nullifiersByHashSQL = `SELECT chain, block_height, block_hash, block_time, contract, nullifier, log_index,
+	tx_hash, event, player, claimed_xp::text, coalesce(threshold::text, ''), verified, coalesce(event_timestamp::text, '')
+	FROM nullifiers WHERE nullifier = ANY($1::text[])`
+
+func (s *Store) nullifiersByHashStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.byHashMu.Lock()
+	defer s.byHashMu.Unlock()
+	if s.byHash == nil {
+		stmt, err := s.db.DB.PrepareContext(ctx, nullifiersByHashSQL)
+		if err != nil {
+			return nil, err
+		}
+		s.byHash = stmt
+	}
+	return s.byHash, nil
+}
+
+// textArray is a PostgreSQL text[] literal of ss, each element quoted.
+func textArray(ss []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, s := range ss {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, c := range []byte(s) {
+			if c == '"' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 // PlayerTotals is a player's XP across chains.

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -25,6 +26,9 @@ const NotifyChannel = "herald_events"
 // Store is herald's database.
 type Store struct {
 	db *bun.DB
+
+	byHashMu sync.Mutex
+	byHash   *sql.Stmt // NullifiersByHash's, prepared on first use
 }
 
 // Option configures Open.
@@ -80,7 +84,14 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 func (s *Store) DB() *bun.DB { return s.db }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.byHashMu.Lock()
+	if s.byHash != nil {
+		_ = s.byHash.Close()
+	}
+	s.byHashMu.Unlock()
+	return s.db.Close()
+}
 
 // Ping checks that the database answers (readiness).
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

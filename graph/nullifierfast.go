@@ -1,0 +1,282 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel"
+
+	"github.com/herald-indexer/herald/graph/scalar"
+	"github.com/herald-indexer/herald/store"
+)
+
+// nullifierFastPath answers nullifier lookups, the XP verifier's hot path
+// (up to 1,000 hashes a request, many requests a second), without gqlgen's
+// per-item execution: that costs a goroutine and a dozen field resolutions
+// per hash, several times the database's share. It takes only queries made
+// entirely of nullifier/nullifiers fields whose selections it knows, with
+// valid arguments; anything else — another field, a bad hash, too many
+// hashes, a database error — is executed by gqlgen as before, which also
+// writes every error. TestNullifierFastPathMatchesExecutor holds the two
+// to the same bytes, field by field.
+//
+// It sits in the executable schema, so limits, complexity, APQ and the
+// response interceptors (metrics, request scope, statement timeout) apply
+// as to any query.
+type nullifierFastPath struct {
+	graphql.ExecutableSchema
+	r        *Resolver
+	answered *atomic.Int64 // queries it answered, for tests
+}
+
+func (s nullifierFastPath) Exec(ctx context.Context) graphql.ResponseHandler {
+	op := graphql.GetOperationContext(ctx)
+	plan, ok := planNullifierQuery(op, s.r.lim.MaxNullifierHashes)
+	if !ok {
+		return s.ExecutableSchema.Exec(ctx)
+	}
+	done := false
+	return func(rctx context.Context) *graphql.Response {
+		if done {
+			return nil
+		}
+		done = true
+		if data, ok := plan.run(rctx, s.r); ok {
+			s.answered.Add(1)
+			return &graphql.Response{Data: data}
+		}
+		return s.ExecutableSchema.Exec(ctx)(rctx)
+	}
+}
+
+// nullifierQuery is a query the fast path answers: its root fields.
+type nullifierQuery struct {
+	op     *graphql.OperationContext
+	fields []nullifierField
+}
+
+type nullifierField struct {
+	graphql.CollectedField
+	list   bool     // nullifiers (a list) rather than nullifier
+	hashes []string // normalised
+}
+
+func planNullifierQuery(op *graphql.OperationContext, maxHashes int) (nullifierQuery, bool) {
+	q := nullifierQuery{op: op}
+	if op.Operation == nil || op.Operation.Operation != ast.Query {
+		return q, false
+	}
+	for _, f := range graphql.CollectFields(op, op.Operation.SelectionSet, []string{"Query"}) {
+		nf := nullifierField{CollectedField: f}
+		args := f.ArgumentMap(op.Variables)
+		switch f.Name {
+		case "__typename":
+		case "nullifier":
+			h, err := scalar.UnmarshalBytes32(args["hash"])
+			if err != nil {
+				return q, false
+			}
+			nf.hashes = []string{h}
+		case "nullifiers":
+			raw := graphql.CoerceList(args["hashes"])
+			if args["hashes"] == nil || len(raw) > maxHashes {
+				return q, false
+			}
+			nf.list, nf.hashes = true, make([]string, len(raw))
+			for i, v := range raw {
+				h, err := scalar.UnmarshalBytes32(v)
+				if err != nil {
+					return q, false
+				}
+				nf.hashes[i] = h
+			}
+		default:
+			return q, false
+		}
+		if f.Name != "__typename" && !knownSelections(op, f.Selections, "NullifierStatus") {
+			return q, false
+		}
+		q.fields = append(q.fields, nf)
+	}
+	return q, len(q.fields) > 0
+}
+
+// selectable are the fields the fast path renders, by type; an object
+// field names the type it selects.
+var selectable = map[string]map[string]string{
+	"NullifierStatus": {"__typename": "", "hash": "", "used": "", "uses": "NullifierUse"},
+	"NullifierUse": {"__typename": "", "nullifier": "", "contract": "", "event": "", "player": "", "claimedXP": "",
+		"threshold": "", "verified": "", "txHash": "", "logIndex": "", "block": "BlockPosition"},
+	"BlockPosition": {"__typename": "", "chain": "", "height": "", "hash": "", "time": "", "confirmations": ""},
+}
+
+func knownSelections(op *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
+	for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
+		child, ok := selectable[typ][f.Name]
+		if !ok || (child != "" && !knownSelections(op, f.Selections, child)) {
+			return false
+		}
+	}
+	return true
+}
+
+// run reads the nullifiers and renders the response; ok false sends the
+// query to gqlgen instead.
+func (q nullifierQuery) run(ctx context.Context, r *Resolver) (data []byte, ok bool) {
+	ctx, span := otel.Tracer("github.com/herald-indexer/herald/graph").Start(ctx, "Query/nullifiers")
+	defer span.End()
+	var hashes []string
+	for _, f := range q.fields {
+		hashes = append(hashes, f.hashes...)
+	}
+	uses, err := r.store.NullifiersByHash(ctx, hashes)
+	if err != nil {
+		return nil, false
+	}
+	w := nullifierWriter{q: q, ctx: ctx, r: r}
+	w.buf.WriteByte('{')
+	for i, f := range q.fields {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.name(f.Alias)
+		switch {
+		case f.Name == "__typename":
+			graphql.MarshalString("Query").MarshalGQL(&w.buf)
+		case f.list:
+			w.buf.WriteByte('[')
+			for j, h := range f.hashes {
+				if j > 0 {
+					w.buf.WriteByte(',')
+				}
+				w.status(f.Selections, h, uses[0])
+				uses = uses[1:]
+			}
+			w.buf.WriteByte(']')
+		default:
+			w.status(f.Selections, f.hashes[0], uses[0])
+			uses = uses[1:]
+		}
+	}
+	w.buf.WriteByte('}')
+	if w.failed {
+		return nil, false
+	}
+	return w.buf.Bytes(), true
+}
+
+// nullifierWriter renders with the marshalers gqlgen's generated code uses,
+// so that both paths write the same bytes.
+type nullifierWriter struct {
+	q      nullifierQuery
+	ctx    context.Context
+	r      *Resolver
+	buf    bytes.Buffer
+	tips   map[string]store.Cursor
+	failed bool // something gqlgen would report as an error
+}
+
+func (w *nullifierWriter) name(alias string) {
+	graphql.MarshalString(alias).MarshalGQL(&w.buf)
+	w.buf.WriteByte(':')
+}
+
+func (w *nullifierWriter) object(sel ast.SelectionSet, typ string, field func(f graphql.CollectedField)) {
+	w.buf.WriteByte('{')
+	for i, f := range graphql.CollectFields(w.q.op, sel, []string{typ}) {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.name(f.Alias)
+		if f.Name == "__typename" {
+			graphql.MarshalString(typ).MarshalGQL(&w.buf)
+			continue
+		}
+		field(f)
+	}
+	w.buf.WriteByte('}')
+}
+
+func (w *nullifierWriter) status(sel ast.SelectionSet, hash string, uses []store.NullifierUse) {
+	w.object(sel, "NullifierStatus", func(f graphql.CollectedField) {
+		switch f.Name {
+		case "hash":
+			w.put(scalar.MarshalBytes32(hash))
+		case "used":
+			w.put(graphql.MarshalBoolean(len(uses) > 0))
+		case "uses":
+			w.buf.WriteByte('[')
+			for i := range uses {
+				if i > 0 {
+					w.buf.WriteByte(',')
+				}
+				w.use(f.Selections, &uses[i])
+			}
+			w.buf.WriteByte(']')
+		}
+	})
+}
+
+func (w *nullifierWriter) use(sel ast.SelectionSet, u *store.NullifierUse) {
+	w.object(sel, "NullifierUse", func(f graphql.CollectedField) {
+		switch f.Name {
+		case "nullifier":
+			w.put(scalar.MarshalBytes32(u.Nullifier))
+		case "contract":
+			w.put(scalar.MarshalAddress(u.Contract))
+		case "event":
+			w.put(graphql.MarshalString(u.Event))
+		case "player":
+			w.put(scalar.MarshalAddress(u.Player))
+		case "claimedXP":
+			w.put(scalar.MarshalBigInt(u.ClaimedXP))
+		case "threshold":
+			w.put(scalar.MarshalBigInt(u.Threshold))
+		case "verified":
+			w.put(graphql.MarshalBoolean(u.Verified))
+		case "txHash":
+			w.put(scalar.MarshalBytes32(u.TxHash))
+		case "logIndex":
+			w.put(graphql.MarshalInt32(u.LogIndex))
+		case "block":
+			w.block(f.Selections, &u.Position)
+		}
+	})
+}
+
+func (w *nullifierWriter) block(sel ast.SelectionSet, p *store.Position) {
+	w.object(sel, "BlockPosition", func(f graphql.CollectedField) {
+		switch f.Name {
+		case "chain":
+			w.put(graphql.MarshalString(p.Chain))
+		case "height":
+			w.put(graphql.MarshalInt64(p.BlockHeight))
+		case "hash":
+			w.put(graphql.MarshalString(p.BlockHash))
+		case "time":
+			w.put(graphql.MarshalTime(p.BlockTime))
+		case "confirmations":
+			if w.tips == nil {
+				tips, err := loadersFrom(w.ctx).tips.get(w.ctx)
+				if err != nil {
+					w.failed = true
+					return
+				}
+				w.tips = tips
+			}
+			w.put(graphql.MarshalInt(confirmations(w.tips[p.Chain], p.BlockHeight)))
+		}
+	})
+}
+
+// put writes a non-null value; null there is gqlgen's error to write.
+func (w *nullifierWriter) put(m graphql.Marshaler) {
+	if m == graphql.Null {
+		w.failed = true
+	}
+	m.MarshalGQL(io.Writer(&w.buf))
+}

@@ -1,0 +1,122 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/store"
+	"github.com/herald-indexer/herald/store/storetest"
+)
+
+// The nullifier fast path must write exactly what gqlgen's execution
+// writes, for every field, alias, fragment and directive a client may use,
+// and leave everything it does not handle — errors included — to gqlgen.
+func TestNullifierFastPathMatchesExecutor(t *testing.T) {
+	lim := graph.DefaultLimits()
+	lim.MaxNullifierHashes = 5
+	fast := newEnv(t, lim)
+	generated := newEnvOn(t, fast.writer, fast.url, lim, graph.GeneratedOnly)
+
+	refs := storetest.Chain(1, 6, storetest.Hash("fastpath"), "fastpath")
+	var blocks []store.Block
+	for _, r := range refs {
+		blocks = append(blocks, storetest.SampleBlock(r))
+	}
+	// A nullifier used on a second verifier (two uses), without threshold.
+	blocks[5].NullifierUses = append(blocks[5].NullifierUses, store.NullifierUse{
+		Position: store.Position{Chain: "abstract", BlockHeight: refs[5].Height, BlockHash: refs[5].Hash, BlockTime: refs[5].Time},
+		Contract: storetest.Address(77), Nullifier: "0x" + storetest.Hash("nullifier", 1), LogIndex: 9,
+		TxHash: "0x" + storetest.Hash("second-verifier"), Event: store.EventProofVerified, Player: storetest.Address(2),
+		ClaimedXP: "5", Verified: true,
+	})
+	if err := fast.writer.Apply(context.Background(), store.Batch{Chain: "abstract", Blocks: blocks, Head: 6, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	caughtUp(t, fast)
+	caughtUp(t, generated)
+
+	used1 := "0x" + storetest.Hash("nullifier", 1)
+	used2 := "0x" + strings.ToUpper(storetest.Hash("nullifier", 2)) // normalised to lower case
+	unused := "0x" + storetest.Hash("never used")
+	all := `hash used __typename uses { __typename nullifier contract event player claimedXP threshold verified txHash logIndex
+		block { __typename chain height hash time confirmations } }`
+	cases := []struct {
+		name  string
+		query string
+		vars  map[string]any
+	}{
+		{"every field", `query($h: [Bytes32!]!) { nullifiers(hashes: $h) { ` + all + ` } }`,
+			map[string]any{"h": []string{used1, unused, used2, used1}}},
+		{"single", `query($h: Bytes32!) { nullifier(hash: $h) { ` + all + ` } }`, map[string]any{"h": used1}},
+		{"literal arguments, aliases, both fields", `{ a: nullifier(hash: "` + used2 + `") { used u: uses { p: player } }
+			__typename b: nullifiers(hashes: ["` + unused + `", "` + used1 + `"]) { h: hash used } }`, nil},
+		{"fragments and directives", `query($skip: Boolean!, $h: [Bytes32!]!) { nullifiers(hashes: $h) {
+			...S uses @skip(if: $skip) { event } uses @include(if: $skip) { player } } }
+			fragment S on NullifierStatus { hash ... on NullifierStatus { used uses { block { height } } } }`,
+			map[string]any{"skip": true, "h": []string{used1, unused}}},
+		{"no hashes", `{ nullifiers(hashes: []) { hash } }`, nil},
+		// gqlgen's own: errors and fields the fast path does not know.
+		{"bad hash", `{ nullifiers(hashes: ["0x12"]) { hash } }`, nil},
+		{"too many hashes", `query($h: [Bytes32!]!) { nullifiers(hashes: $h) { hash } }`,
+			map[string]any{"h": []string{used1, used1, used1, used1, used1, used1}}},
+		{"another root field", `{ nullifier(hash: "` + used1 + `") { used } _meta { chains { chain } } }`, nil},
+	}
+	for i, c := range cases {
+		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
+		want := rawPost(t, generated, body)
+		before := graph.FastPathAnswers(fast.gateway)
+		got := rawPost(t, fast, body)
+		if answered := graph.FastPathAnswers(fast.gateway) > before; answered != (i < 5) {
+			t.Errorf("%s: answered by the fast path: %v", c.name, answered)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\nfast path: %s\ngqlgen:    %s", c.name, got, want)
+		}
+		if c.name == "every field" && !bytes.Contains(got, []byte(`"claimedXP"`)) {
+			t.Fatalf("every field: no uses rendered: %s", got)
+		}
+	}
+}
+
+func rawPost(t *testing.T, e *env, body []byte) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Request ids differ between the two gateways; nothing else may.
+	var v map[string]any
+	if json.Unmarshal(out, &v) == nil {
+		if errs, ok := v["errors"].([]any); ok {
+			for _, e := range errs {
+				if m, ok := e.(map[string]any); ok {
+					if ext, ok := m["extensions"].(map[string]any); ok {
+						delete(ext, "requestId")
+					}
+				}
+			}
+			if b, err := json.Marshal(v); err == nil {
+				return b
+			}
+		}
+	}
+	return out
+}

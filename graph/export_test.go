@@ -10,7 +10,7 @@ func OnStatusInvalidate(g *Gateway, f func(ids []string)) {
 }
 
 // GeneratedOnly turns the gateway's fast paths off: every query is executed
-// by gqlgen's generated code.
+// by gqlgen's generated code and answered by gqlgen's POST transport.
 func GeneratedOnly(o *Options) { o.generatedOnly = true }
 
 // FastPathAnswers is how many queries the nullifier fast path answered.

@@ -138,6 +138,7 @@ func (q nullifierQuery) run(ctx context.Context, r *Resolver) (data []byte, ok b
 		return nil, false
 	}
 	w := nullifierWriter{q: q, ctx: ctx, r: r}
+	w.buf.Grow(64 + 256*len(hashes))
 	w.buf.WriteByte('{')
 	for i, f := range q.fields {
 		if i > 0 {
@@ -172,12 +173,39 @@ func (q nullifierQuery) run(ctx context.Context, r *Resolver) (data []byte, ok b
 // nullifierWriter renders with the marshalers gqlgen's generated code uses,
 // so that both paths write the same bytes.
 type nullifierWriter struct {
-	q      nullifierQuery
-	ctx    context.Context
-	r      *Resolver
-	buf    bytes.Buffer
-	tips   map[string]store.Cursor
-	failed bool // something gqlgen would report as an error
+	q         nullifierQuery
+	ctx       context.Context
+	r         *Resolver
+	buf       bytes.Buffer
+	tips      map[string]store.Cursor
+	collected map[collectKey][]graphql.CollectedField
+	failed    bool // something gqlgen would report as an error
+}
+
+// collect is graphql.CollectFields, once per selection set: the same
+// selections repeat for every nullifier in the list.
+func (w *nullifierWriter) collect(sel ast.SelectionSet, typ string) []graphql.CollectedField {
+	key := collectKey{typ: typ, n: len(sel)}
+	if len(sel) > 0 {
+		key.array = &sel[0]
+	}
+	fields, ok := w.collected[key]
+	if !ok {
+		fields = graphql.CollectFields(w.q.op, sel, []string{typ})
+		if w.collected == nil {
+			w.collected = map[collectKey][]graphql.CollectedField{}
+		}
+		w.collected[key] = fields
+	}
+	return fields
+}
+
+// collectKey names a selection set by where it lives: the sets of a query
+// are slices of its document, or new slices where gqlgen merged fields.
+type collectKey struct {
+	array *ast.Selection
+	n     int
+	typ   string
 }
 
 func (w *nullifierWriter) name(alias string) {
@@ -187,7 +215,7 @@ func (w *nullifierWriter) name(alias string) {
 
 func (w *nullifierWriter) object(sel ast.SelectionSet, typ string, field func(f graphql.CollectedField)) {
 	w.buf.WriteByte('{')
-	for i, f := range graphql.CollectFields(w.q.op, sel, []string{typ}) {
+	for i, f := range w.collect(sel, typ) {
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +63,9 @@ func TestNullifierFastPathMatchesExecutor(t *testing.T) {
 			...S uses @skip(if: $skip) { event } uses @include(if: $skip) { player } } }
 			fragment S on NullifierStatus { hash ... on NullifierStatus { used uses { block { height } } } }`,
 			map[string]any{"skip": true, "h": []string{used1, unused}}},
+		{"a fragment merged with different siblings", `query($h: [Bytes32!]!) {
+			x: nullifiers(hashes: $h) { ...U } y: nullifiers(hashes: $h) { ...U uses { player } } }
+			fragment U on NullifierStatus { uses { event } }`, map[string]any{"h": []string{used1}}},
 		{"no hashes", `{ nullifiers(hashes: []) { hash } }`, nil},
 		// gqlgen's own: errors and fields the fast path does not know.
 		{"bad hash", `{ nullifiers(hashes: ["0x12"]) { hash } }`, nil},
@@ -73,7 +78,7 @@ func TestNullifierFastPathMatchesExecutor(t *testing.T) {
 		want := rawPost(t, generated, body)
 		before := graph.FastPathAnswers(fast.gateway)
 		got := rawPost(t, fast, body)
-		if answered := graph.FastPathAnswers(fast.gateway) > before; answered != (i < 5) {
+		if answered := graph.FastPathAnswers(fast.gateway) > before; answered != (i < 6) {
 			t.Errorf("%s: answered by the fast path: %v", c.name, answered)
 		}
 		if !bytes.Equal(got, want) {
@@ -85,13 +90,76 @@ func TestNullifierFastPathMatchesExecutor(t *testing.T) {
 	}
 }
 
+// The POST transport writes data-only responses itself; everything else
+// it leaves to gqlgen. Status, content type and body must not change.
+func TestPostTransportWritesWhatGqlgenWrites(t *testing.T) {
+	ours := newEnv(t, graph.DefaultLimits())
+	gqlgens := newEnvOn(t, ours.writer, ours.url, graph.DefaultLimits(), graph.GeneratedOnly)
+	blocks := bitcoinBlocks(2)
+	blocks[1].Registrations = []store.Registration{registration(nftID(1), txid("post"), 1, store.StatusValid, 50000)}
+	blocks[1].Records = []store.RegistrationRecord{{
+		Position:      store.Position{Chain: btcChain, BlockHeight: blocks[1].Height, BlockHash: blocks[1].Hash, BlockTime: blocks[1].Time},
+		InscriptionID: txid("html") + "i0", Parent: nftID(1), FeeTxID: txid("post"), PaidTo: "bcrt1qcreator",
+		Body: "{\"note\":\"<b>&amp;</b> \u2028\"}", Timestamp: "2026-11-21T00:00:00Z",
+	}}
+	applyBitcoin(t, ours, blocks)
+	caughtUp(t, gqlgens)
+	cases := []struct {
+		name, accept string
+		body         string
+	}{
+		{"data only", "", `{"query":"{ nft(id: \"` + nftID(1) + `\") { id registrationCount } }"}`},
+		{"data with HTML characters", "application/json", `{"query":"{ nft(id: \"` + nftID(1) + `\") { record { body } } }"}`},
+		{"graphql-response+json", "application/graphql-response+json", `{"query":"{ _meta { chains { chain } } }"}`},
+		{"unknown accept", "text/html", `{"query":"{ _meta { chains { chain } } }"}`},
+		{"resolver error", "", `{"query":"{ nft(id: \"nope\") { id } }"}`},
+		{"validation error", "application/graphql-response+json", `{"query":"{ nope }"}`},
+		{"not JSON", "", `{"query":`},
+		{"persisted query not found", "", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + strings.Repeat("ab", 32) + `"}}}`},
+	}
+	for _, c := range cases {
+		want := post(t, gqlgens, c.accept, []byte(c.body))
+		got := post(t, ours, c.accept, []byte(c.body))
+		if got != want {
+			t.Errorf("%s:\nours:   %s\ngqlgen: %s", c.name, got, want)
+		}
+	}
+}
+
+// A body that is not JSON is the client's mistake, said as such.
+func TestMalformedBodyIsAClientError(t *testing.T) {
+	e := newEnv(t, graph.DefaultLimits())
+	got := post(t, e, "", []byte(`{"query":`))
+	if !strings.HasPrefix(got, "400 ") || !strings.Contains(got, "could not be decoded") || strings.Contains(got, "INTERNAL") {
+		t.Fatalf("malformed body: %s", got)
+	}
+}
+
+var requestIDInMessage = regexp.MustCompile(`\(request [0-9a-f]+\)`)
+
 func rawPost(t *testing.T, e *env, body []byte) []byte {
+	t.Helper()
+	_, out := postWith(t, e, "", body)
+	return out
+}
+
+// post returns status, content type and body, request ids left out.
+func post(t *testing.T, e *env, accept string, body []byte) string {
+	t.Helper()
+	head, out := postWith(t, e, accept, body)
+	return head + " " + string(out)
+}
+
+func postWith(t *testing.T, e *env, accept string, body []byte) (string, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -102,6 +170,8 @@ func rawPost(t *testing.T, e *env, body []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	head := fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	out = requestIDInMessage.ReplaceAll(out, []byte("(request …)"))
 	// Request ids differ between the two gateways; nothing else may.
 	var v map[string]any
 	if json.Unmarshal(out, &v) == nil {
@@ -114,9 +184,9 @@ func rawPost(t *testing.T, e *env, body []byte) []byte {
 				}
 			}
 			if b, err := json.Marshal(v); err == nil {
-				return b
+				return head, b
 			}
 		}
 	}
-	return out
+	return head, out
 }

@@ -55,8 +55,8 @@ type Options struct {
 	CacheTTL  time.Duration
 	CacheSize int
 
-	// generatedOnly turns the nullifier fast path off (tests compare it
-	// with gqlgen's execution).
+	// generatedOnly turns the nullifier fast path and the POST transport's
+	// direct writes off (tests compare them with gqlgen's own).
 	generatedOnly bool
 }
 
@@ -124,7 +124,11 @@ func (g *Gateway) newServer() *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.SSE{}) // before POST: both take POSTs
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	if g.opts.generatedOnly {
+		srv.AddTransport(transport.POST{})
+	} else {
+		srv.AddTransport(postTransport{})
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -277,8 +281,11 @@ func (g *Gateway) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": CodeBadUserInput, "argument": arg}
 		return gerr
 	}
+	// Errors with a code are meant for the client; so are gqlgen's own
+	// messages (a body that is not JSON, an unknown operation), which wrap
+	// no Go error. The rest may carry internals: logged, not shown.
 	var gerr *gqlerror.Error
-	if errors.As(err, &gerr) && gerr.Extensions["code"] != nil {
+	if errors.As(err, &gerr) && (gerr.Extensions["code"] != nil || gerr.Err == nil) {
 		return graphql.DefaultErrorPresenter(ctx, err)
 	}
 	id := requestID(ctx)
@@ -314,6 +321,16 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 // resolverTracer makes one span per resolver, not per field: spans for
 // plain struct fields would drown the trace.
 type resolverTracer struct{ otelgqlgen.Tracer }
+
+// InterceptResponse traces operations. A request that never became one (a
+// body that is not JSON) has no operation context, which otelgqlgen would
+// panic on, turning a clear 400 into an internal error.
+func (t resolverTracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Tracer.InterceptResponse(ctx, next)
+}
 
 func (t resolverTracer) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	if fc := graphql.GetFieldContext(ctx); fc == nil || !fc.IsResolver {

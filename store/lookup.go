@@ -239,7 +239,7 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]Null
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)
 	}
 	defer rs.Close()
-	var rows []NullifierUse
+	rows := make([]NullifierUse, 0, len(hashes))
 	for rs.Next() {
 		var n NullifierUse
 		if err := rs.Scan(&n.Chain, &n.BlockHeight, &n.BlockHash, &n.BlockTime, &n.Contract, &n.Nullifier, &n.LogIndex,
@@ -251,11 +251,25 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]Null
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)
 	}
-	out := group(hashes, rows, func(n *NullifierUse) string { return n.Nullifier })
-	for _, uses := range out {
-		slices.SortFunc(uses, func(a, b NullifierUse) int {
-			return cmp.Or(cmp.Compare(a.BlockHeight, b.BlockHeight), cmp.Compare(a.LogIndex, b.LogIndex))
-		})
+	// Each hash's uses, in log order, are a run of the sorted rows.
+	slices.SortFunc(rows, func(a, b NullifierUse) int {
+		return cmp.Or(strings.Compare(a.Nullifier, b.Nullifier),
+			cmp.Compare(a.BlockHeight, b.BlockHeight), cmp.Compare(a.LogIndex, b.LogIndex))
+	})
+	runs := make(map[string][2]int, len(rows))
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && rows[j].Nullifier == rows[i].Nullifier {
+			j++
+		}
+		runs[rows[i].Nullifier] = [2]int{i, j}
+		i = j
+	}
+	out := make([][]NullifierUse, len(hashes))
+	for i, h := range hashes {
+		if r, ok := runs[h]; ok {
+			out[i] = rows[r[0]:r[1]:r[1]]
+		}
 	}
 	return out, nil
 }
@@ -285,6 +299,7 @@ func (s *Store) nullifiersByHashStmt(ctx context.Context) (*sql.Stmt, error) {
 // textArray is a PostgreSQL text[] literal of ss, each element quoted.
 func textArray(ss []string) string {
 	var b strings.Builder
+	b.Grow(len(ss) * 72) // 0x + 64 hex digits, quoted
 	b.WriteByte('{')
 	for i, s := range ss {
 		if i > 0 {

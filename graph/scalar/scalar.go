@@ -27,7 +27,27 @@ func inputErr(format string, args ...any) error {
 }
 
 func marshalString(s string) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s)) })
+	return graphql.WriterFunc(func(w io.Writer) {
+		if plain(s) {
+			// What strconv.Quote writes for it, without its rune-by-rune
+			// walk: hashes and addresses are most of every response.
+			_, _ = io.WriteString(w, `"`)
+			_, _ = io.WriteString(w, s)
+			_, _ = io.WriteString(w, `"`)
+			return
+		}
+		_, _ = io.WriteString(w, strconv.Quote(s))
+	})
+}
+
+// plain reports whether s is printable ASCII with nothing to escape.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func inputString(v any, what string) (string, error) {

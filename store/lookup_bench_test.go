@@ -34,4 +34,6 @@ func BenchmarkNullifiersByHash(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/lookup")
+	b.ReportMetric(float64(b.N*len(hashes))/b.Elapsed().Seconds(), "hashes/s")
 }

@@ -158,8 +158,16 @@ func (f *fanOut) join(ctx context.Context, key string, start graphql.OperationHa
 	g.mu.Unlock()
 	f.mu.Unlock()
 	if !found {
+		started := false
+		defer func() {
+			if !started { // the execution panicked: end the group, not just this member
+				close(g.ready)
+				f.end(g)
+			}
+		}()
 		trail := make(chan trailEntry, 1)
 		responses := start(withTrail(g.ctx, trail))
+		started = true
 		close(g.ready)
 		go f.run(g, responses, trail)
 	}

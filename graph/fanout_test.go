@@ -140,3 +140,30 @@ func TestEndedExecutionEndsItsMembers(t *testing.T) {
 	}
 	close(events2)
 }
+
+func TestPanickingExecutionDoesNotStrandItsGroup(t *testing.T) {
+	m, err := newBrokerMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFanOut(DefaultLimits(), m)
+	ctx := context.Background()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the execution's panic was swallowed")
+			}
+		}()
+		f.join(ctx, "op", func(context.Context) graphql.ResponseHandler { panic("resolver bug") })
+	}()
+	if len(f.groups) != 0 {
+		t.Fatal("the failed group is still there for the next subscriber to join")
+	}
+	events, started := make(chan int64), make(chan struct{})
+	mem, _ := f.join(ctx, "op", fakeExecution(events, started))
+	<-started
+	go func() { events <- 1; close(events) }()
+	if resp := mem.next(m)(ctx); resp == nil || string(resp.Data) != `{"eventId":"1"}` {
+		t.Fatalf("next subscriber: %+v", resp)
+	}
+}

@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"io"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -306,5 +305,5 @@ func (w *nullifierWriter) put(m graphql.Marshaler) {
 	if m == graphql.Null {
 		w.failed = true
 	}
-	m.MarshalGQL(io.Writer(&w.buf))
+	m.MarshalGQL(&w.buf)
 }

@@ -86,7 +86,7 @@ func (f *fanOut) InterceptOperation(ctx context.Context, next graphql.OperationH
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
 	}
-	m, g := f.join(ctx, shareKey(op), next)
+	m, g := f.joinOrRelease(ctx, shareKey(op), next, release)
 	select {
 	case <-g.ready:
 	case <-ctx.Done():
@@ -134,6 +134,18 @@ func shareKey(op *graphql.OperationContext) string {
 		return ""
 	}
 	return op.OperationName + "\x00" + string(vars) + "\x00" + op.RawQuery
+}
+
+// joinOrRelease is join that gives the admission back if starting the
+// execution panics (the transport recovers; the place must not leak).
+func (f *fanOut) joinOrRelease(ctx context.Context, key string, start graphql.OperationHandler, release func()) (*member, *group) {
+	defer func() {
+		if r := recover(); r != nil {
+			release()
+			panic(r)
+		}
+	}()
+	return f.join(ctx, key, start)
 }
 
 // join adds a member to the group for key, starting the group if there is

@@ -148,14 +148,19 @@ func TestPanickingExecutionDoesNotStrandItsGroup(t *testing.T) {
 	}
 	f := newFanOut(DefaultLimits(), m)
 	ctx := context.Background()
+	released := 0
 	func() {
 		defer func() {
 			if recover() == nil {
 				t.Fatal("the execution's panic was swallowed")
 			}
 		}()
-		f.join(ctx, "op", func(context.Context) graphql.ResponseHandler { panic("resolver bug") })
+		f.joinOrRelease(ctx, "op", func(context.Context) graphql.ResponseHandler { panic("resolver bug") },
+			func() { released++ })
 	}()
+	if released != 1 {
+		t.Fatalf("admission released %d times, want 1", released)
+	}
 	if len(f.groups) != 0 {
 		t.Fatal("the failed group is still there for the next subscriber to join")
 	}

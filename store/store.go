@@ -47,6 +47,8 @@ func WithApplicationName(name string) Option { return func(o *options) { o.appNa
 func WithMaxConns(n int) Option { return func(o *options) { o.maxConns = n } }
 
 // WithQueryHook installs a bun query hook (metrics, tracing, statement counts).
+// NullifiersByHash runs a prepared statement outside bun: the hook does not
+// see it.
 func WithQueryHook(h bun.QueryHook) Option { return func(o *options) { o.queryHook = h } }
 
 // Open connects to the PostgreSQL server at url and checks that it answers.

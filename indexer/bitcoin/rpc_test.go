@@ -3,6 +3,7 @@ package bitcoin
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -138,6 +139,16 @@ func newCookieProxy(t testing.TB, cfg ProviderConfig) *cookieProxy {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
+		// Buffered, because btcd answers the moment it has the body: writing
+		// that answer drains and closes the inbound body, the transport's
+		// check for bytes past Content-Length then fails and tears down the
+		// upstream connection mid-response (golang/go#40747).
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.SetBasicAuth(cfg.User, cfg.Password)
 		proxy.ServeHTTP(w, r)
 	}))

@@ -598,6 +598,40 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 	})
 }
 
+// TestNullifierLookupsArePricedPerHash: a nullifiers lookup costs its
+// children once per hash, however the hashes arrive.
+func TestNullifierLookupsArePricedPerHash(t *testing.T) {
+	lim := graph.DefaultLimits()
+	lim.MaxComplexity = 100
+	e := newEnv(t, lim)
+	hashes := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("0x%064x", i)
+		}
+		return out
+	}
+	const fields = `{ hash used uses { player block { height } } }` // 6 per hash
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+		code string
+	}{
+		{"16 hashes in a variable", map[string]any{"query": `query($h: [Bytes32!]!) { nullifiers(hashes: $h) ` + fields + ` }`, "variables": map[string]any{"h": hashes(16)}}, ""},
+		{"17 hashes in a variable", map[string]any{"query": `query($h: [Bytes32!]!) { nullifiers(hashes: $h) ` + fields + ` }`, "variables": map[string]any{"h": hashes(17)}}, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"17 hashes inline", map[string]any{"query": `{ nullifiers(hashes: ["` + strings.Join(hashes(17), `","`) + `"]) ` + fields + ` }`}, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"one hash for the list", map[string]any{"query": `{ nullifiers(hashes: "` + hashes(1)[0] + `") ` + fields + ` }`}, ""},
+		{"17 with a malformed one", map[string]any{"query": `query($h: [Bytes32!]!) { nullifiers(hashes: $h) ` + fields + ` }`, "variables": map[string]any{"h": append(hashes(16), "0xnot")}}, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"16 with a malformed one", map[string]any{"query": `query($h: [Bytes32!]!) { nullifiers(hashes: $h) ` + fields + ` }`, "variables": map[string]any{"h": append(hashes(15), "0xnot")}}, "BAD_USER_INPUT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if resp := e.post(tc.body); resp.code() != tc.code {
+				t.Fatalf("code %q (%+v), want %q", resp.code(), resp.Errors, tc.code)
+			}
+		})
+	}
+}
+
 func TestAutomaticPersistedQueries(t *testing.T) {
 	e := newEnv(t, graph.DefaultLimits())
 	q := `{ _meta { chains { chain } } }`

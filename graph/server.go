@@ -112,10 +112,10 @@ func New(opts Options) (*Gateway, error) {
 func (g *Gateway) newServer() *handler.Server {
 	lim := g.opts.Limits
 	resolver := &Resolver{store: g.opts.Store, cache: g.cache, broker: g.broker, lim: lim}
-	var schema graphql.ExecutableSchema = generated.NewExecutableSchema(generated.Config{
+	var schema graphql.ExecutableSchema = hashCounting{generated.NewExecutableSchema(generated.Config{
 		Resolvers:  resolver,
 		Complexity: complexity(lim),
-	})
+	})}
 	if !g.opts.generatedOnly {
 		schema = nullifierFastPath{ExecutableSchema: schema, r: resolver, answered: &g.fastAnswers}
 	}

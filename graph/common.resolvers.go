@@ -136,7 +136,7 @@ func (r *queryResolver) Nullifiers(ctx context.Context, hashes []string) ([]*mod
 	if len(hashes) > r.lim.MaxNullifierHashes {
 		return nil, badInput(ctx, "hashes", "at most %d hashes per request, got %d", r.lim.MaxNullifierHashes, len(hashes))
 	}
-	all, err := r.store.NullifiersByHash(ctx, hashes)
+	all, err := r.store.NullifiersByHash(ctx, hashes, store.AllNullifierColumns)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ func newLoaders(st *store.Store, cache *statusCache) *loaders {
 			return results(claims, err, len(keys))
 		}, dataloader.WithWait[store.TokenKey, *store.BadgeClaim](loaderWait)),
 		nullifiers: dataloader.NewBatchedLoader(func(ctx context.Context, hashes []string) []*dataloader.Result[[]store.NullifierUse] {
-			uses, err := st.NullifiersByHash(ctx, hashes)
+			uses, err := st.NullifiersByHash(ctx, hashes, store.AllNullifierColumns)
 			return results(uses, err, len(hashes))
 		}, dataloader.WithWait[string, []store.NullifierUse](loaderWait)),
 	}

@@ -56,6 +56,7 @@ func (s nullifierFastPath) Exec(ctx context.Context) graphql.ResponseHandler {
 type nullifierQuery struct {
 	op     *graphql.OperationContext
 	fields []nullifierField
+	cols   store.NullifierColumns // what its selections render
 }
 
 type nullifierField struct {
@@ -96,7 +97,7 @@ func planNullifierQuery(op *graphql.OperationContext, maxHashes int) (nullifierQ
 		default:
 			return q, false
 		}
-		if f.Name != "__typename" && !knownSelections(op, f.Selections, "NullifierStatus") {
+		if f.Name != "__typename" && !knownSelections(op, f.Selections, "NullifierStatus", &q.cols) {
 			return q, false
 		}
 		q.fields = append(q.fields, nf)
@@ -104,21 +105,38 @@ func planNullifierQuery(op *graphql.OperationContext, maxHashes int) (nullifierQ
 	return q, len(q.fields) > 0
 }
 
-// selectable are the fields the fast path renders, by type; an object
-// field names the type it selects.
-var selectable = map[string]map[string]string{
-	"NullifierStatus": {"__typename": "", "hash": "", "used": "", "uses": "NullifierUse"},
-	"NullifierUse": {"__typename": "", "nullifier": "", "contract": "", "event": "", "player": "", "claimedXP": "",
-		"threshold": "", "verified": "", "txHash": "", "logIndex": "", "block": "BlockPosition"},
-	"BlockPosition": {"__typename": "", "chain": "", "height": "", "hash": "", "time": "", "confirmations": ""},
+// selectable are the fields the fast path renders, by type: the columns
+// each needs beyond those always read, and for an object field the type it
+// selects.
+var selectable = map[string]map[string]selectableField{
+	"NullifierStatus": {"__typename": {}, "hash": {}, "used": {}, "uses": {child: "NullifierUse"}},
+	"NullifierUse": {"__typename": {}, "nullifier": {}, "logIndex": {}, "verified": {},
+		"contract":  {cols: store.NullifierContract},
+		"event":     {cols: store.NullifierEvent},
+		"player":    {cols: store.NullifierPlayer},
+		"claimedXP": {cols: store.NullifierClaimedXP},
+		"threshold": {cols: store.NullifierThreshold},
+		"txHash":    {cols: store.NullifierTxHash},
+		"block":     {child: "BlockPosition"}},
+	"BlockPosition": {"__typename": {}, "chain": {}, "height": {}, "confirmations": {},
+		"hash": {cols: store.NullifierBlockHash},
+		"time": {cols: store.NullifierBlockTime}},
 }
 
-func knownSelections(op *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
+type selectableField struct {
+	cols  store.NullifierColumns
+	child string
+}
+
+// knownSelections reports whether the fast path renders every field of sel
+// and adds the columns they need to cols.
+func knownSelections(op *graphql.OperationContext, sel ast.SelectionSet, typ string, cols *store.NullifierColumns) bool {
 	for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
-		child, ok := selectable[typ][f.Name]
-		if !ok || (child != "" && !knownSelections(op, f.Selections, child)) {
+		s, ok := selectable[typ][f.Name]
+		if !ok || (s.child != "" && !knownSelections(op, f.Selections, s.child, cols)) {
 			return false
 		}
+		*cols |= s.cols
 	}
 	return true
 }
@@ -132,7 +150,7 @@ func (q nullifierQuery) run(ctx context.Context, r *Resolver) (data []byte, ok b
 	for _, f := range q.fields {
 		hashes = append(hashes, f.hashes...)
 	}
-	uses, err := r.store.NullifiersByHash(ctx, hashes)
+	uses, err := r.store.NullifiersByHash(ctx, hashes, q.cols)
 	if err != nil {
 		return nil, false
 	}

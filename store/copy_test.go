@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
@@ -94,7 +95,7 @@ func TestNullifiersByHashReadsEveryColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	weird := `0x"q\"u,o{t}e\\`
-	got, err := st.NullifiersByHash(ctx, []string{h2, weird, h1, h2})
+	got, err := st.NullifiersByHash(ctx, []string{h2, weird, h1, h2}, store.AllNullifierColumns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,5 +124,42 @@ func TestNullifiersByHashReadsEveryColumn(t *testing.T) {
 	}
 	if got[2][0].LogIndex != 3 || got[2][1].LogIndex != 7 {
 		t.Fatalf("uses not in log order: %+v", got[2])
+	}
+
+	// Each column alone: that one and those always read, the rest empty.
+	for c := store.NullifierColumns(1); c < store.AllNullifierColumns; c <<= 1 {
+		got, err := st.NullifiersByHash(ctx, []string{h1}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || len(got[0]) != len(want) {
+			t.Fatalf("columns %b: %d groups", c, len(got))
+		}
+		for j, w := range want {
+			only := func(bit store.NullifierColumns, f *string) {
+				if c != bit {
+					*f = ""
+				}
+			}
+			only(store.NullifierBlockHash, &w.BlockHash)
+			only(store.NullifierContract, &w.Contract)
+			only(store.NullifierTxHash, &w.TxHash)
+			only(store.NullifierEvent, &w.Event)
+			only(store.NullifierPlayer, &w.Player)
+			only(store.NullifierClaimedXP, &w.ClaimedXP)
+			only(store.NullifierThreshold, &w.Threshold)
+			only(store.NullifierEventTimestamp, &w.EventTimestamp)
+			if c != store.NullifierBlockTime {
+				w.BlockTime = time.Time{}
+			}
+			g := got[0][j]
+			if !g.BlockTime.Equal(w.BlockTime) {
+				t.Fatalf("columns %b use %d: block time %v, want %v", c, j, g.BlockTime, w.BlockTime)
+			}
+			g.BlockTime, w.BlockTime = time.Time{}, time.Time{}
+			if g != w {
+				t.Fatalf("columns %b use %d:\n got %+v\nwant %+v", c, j, g, w)
+			}
+		}
 	}
 }

@@ -224,9 +224,30 @@ func (s *Store) FirstClaims(ctx context.Context, keys []TokenKey) ([]*BadgeClaim
 
 func tokenKey(k TokenKey) string { return k.Chain + "\x00" + k.Contract + "\x00" + k.TokenID }
 
+// NullifierColumns picks the columns NullifiersByHash reads besides those it
+// always does (chain, block height, nullifier, log index, verified); the
+// others come back empty. Reading a row costs the driver an allocation or
+// two per text column and a parse per time, which for a 100-hash lookup
+// was more than the gateway's rendering of the answer.
+type NullifierColumns uint16
+
+const (
+	NullifierBlockHash NullifierColumns = 1 << iota
+	NullifierBlockTime
+	NullifierContract
+	NullifierTxHash
+	NullifierEvent
+	NullifierPlayer
+	NullifierClaimedXP
+	NullifierThreshold
+	NullifierEventTimestamp
+
+	AllNullifierColumns = 1<<iota - 1
+)
+
 // NullifiersByHash returns, per hash, its first uses (one per contract that
-// used it; none when unused), aligned with hashes.
-func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]NullifierUse, error) {
+// used it; none when unused), aligned with hashes, with cols read.
+func (s *Store) NullifiersByHash(ctx context.Context, hashes []string, cols NullifierColumns) ([][]NullifierUse, error) {
 	if len(hashes) == 0 {
 		return make([][]NullifierUse, 0), nil
 	}
@@ -234,7 +255,7 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]Null
 	if err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)
 	}
-	rs, err := stmt.QueryContext(ctx, textArray(hashes))
+	rs, err := stmt.QueryContext(ctx, textArray(hashes), int64(cols))
 	if err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)
 	}
@@ -242,10 +263,12 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]Null
 	rows := make([]NullifierUse, 0, len(hashes))
 	for rs.Next() {
 		var n NullifierUse
-		if err := rs.Scan(&n.Chain, &n.BlockHeight, &n.BlockHash, &n.BlockTime, &n.Contract, &n.Nullifier, &n.LogIndex,
+		var blockTime sql.NullTime // null when not asked for
+		if err := rs.Scan(&n.Chain, &n.BlockHeight, &n.BlockHash, &blockTime, &n.Contract, &n.Nullifier, &n.LogIndex,
 			&n.TxHash, &n.Event, &n.Player, &n.ClaimedXP, &n.Threshold, &n.Verified, &n.EventTimestamp); err != nil {
 			return nil, fmt.Errorf("nullifiers by hash: %w", err)
 		}
+		n.BlockTime = blockTime.Time
 		rows = append(rows, n)
 	}
 	if err := rs.Err(); err != nil {
@@ -277,10 +300,22 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string) ([][]Null
 // nullifiersByHashSQL is prepared once per connection rather than built per
 // call: the XP verifier asks about 100–1,000 nullifiers at a time, many
 // times a second, and parsing and planning an IN list of that many
-// literals cost more than the index lookups themselves. The columns are
+// literals cost more than the index lookups themselves. One statement for
+// every choice of columns ($2, NullifierColumns' bits), so that clients
+// cannot fill the server with prepared statements. The columns are
 // NullifierUse's; TestNullifiersByHashReadsEveryColumn keeps them so.
-const nullifiersByHashSQL = `SELECT chain, block_height, block_hash, block_time, contract, nullifier, log_index,
-	tx_hash, event, player, claimed_xp::text, coalesce(threshold::text, ''), verified, coalesce(event_timestamp::text, '')
+const nullifiersByHashSQL = `SELECT chain, block_height,
+	CASE WHEN $2::int & 1 <> 0 THEN block_hash ELSE '' END,
+	CASE WHEN $2::int & 2 <> 0 THEN block_time END,
+	CASE WHEN $2::int & 4 <> 0 THEN contract ELSE '' END,
+	nullifier, log_index,
+	CASE WHEN $2::int & 8 <> 0 THEN tx_hash ELSE '' END,
+	CASE WHEN $2::int & 16 <> 0 THEN event ELSE '' END,
+	CASE WHEN $2::int & 32 <> 0 THEN player ELSE '' END,
+	CASE WHEN $2::int & 64 <> 0 THEN claimed_xp::text ELSE '' END,
+	CASE WHEN $2::int & 128 <> 0 THEN coalesce(threshold::text, '') ELSE '' END,
+	verified,
+	CASE WHEN $2::int & 256 <> 0 THEN coalesce(event_timestamp::text, '') ELSE '' END
 	FROM nullifiers WHERE nullifier = ANY($1::text[])`
 
 func (s *Store) nullifiersByHashStmt(ctx context.Context) (*sql.Stmt, error) {
@@ -306,11 +341,15 @@ func textArray(ss []string) string {
 			b.WriteByte(',')
 		}
 		b.WriteByte('"')
-		for _, c := range []byte(s) {
-			if c == '"' || c == '\\' {
-				b.WriteByte('\\')
+		if !strings.ContainsAny(s, `"\`) {
+			b.WriteString(s) // every hash the gateway passes
+		} else {
+			for _, c := range []byte(s) {
+				if c == '"' || c == '\\' {
+					b.WriteByte('\\')
+				}
+				b.WriteByte(c)
 			}
-			b.WriteByte(c)
 		}
 		b.WriteByte('"')
 	}

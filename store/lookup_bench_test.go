@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkNullifiersByHash(b *testing.B) {
 		for j := range hashes {
 			hashes[j] = fmt.Sprintf("0x%064x", (i*7919+j*104729)%1_100_000+1)
 		}
-		if _, err := st.NullifiersByHash(ctx, hashes); err != nil {
+		if _, err := st.NullifiersByHash(ctx, hashes, store.AllNullifierColumns); err != nil {
 			b.Fatal(err)
 		}
 	}

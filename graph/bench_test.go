@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +45,38 @@ func (l *latencies) report(b *testing.B, prefix string) {
 	b.ReportMetric(pct(0.50), prefix+"p50_ms")
 	b.ReportMetric(pct(0.95), prefix+"p95_ms")
 	b.ReportMetric(pct(0.99), prefix+"p99_ms")
+}
+
+// machineCPU returns the CPU time every process on the machine has used
+// (/proc/stat; false where there is none). Per request it is steadier than
+// throughput on a shared host: the clients, the gateway and PostgreSQL all
+// count, stalls do not.
+func machineCPU() (time.Duration, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line)) // cpu user nice system idle iowait irq softirq ...
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0, false
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7} {
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / 100, true // USER_HZ
+}
+
+// cpuPerOp reports the machine's CPU time per operation since start.
+func cpuPerOp(b *testing.B, start time.Duration, startOK bool) {
+	if end, ok := machineCPU(); ok && startOK {
+		b.ReportMetric(float64((end-start).Microseconds())/float64(b.N), "cpu_us/op")
+	}
 }
 
 func benchEnv(b *testing.B) *env {
@@ -102,6 +137,7 @@ func BenchmarkNFTStatus(b *testing.B) {
 	var lat latencies
 	b.SetParallelism(max(50/runtime.GOMAXPROCS(0), 1))
 	b.ResetTimer()
+	cpu0, cpuOK := machineCPU()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -114,6 +150,7 @@ func BenchmarkNFTStatus(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+	cpuPerOp(b, cpu0, cpuOK)
 	lat.report(b, "")
 }
 
@@ -155,6 +192,7 @@ func BenchmarkNullifierLookups(b *testing.B) {
 	k := 0
 	b.SetParallelism(max(50/runtime.GOMAXPROCS(0), 1))
 	b.ResetTimer()
+	cpu0, cpuOK := machineCPU()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -173,6 +211,7 @@ func BenchmarkNullifierLookups(b *testing.B) {
 	elapsed := time.Since(start).Seconds()
 	b.ReportMetric(float64(b.N)/elapsed, "req/s")
 	b.ReportMetric(float64(b.N*100)/elapsed, "lookups/s")
+	cpuPerOp(b, cpu0, cpuOK)
 	lat.report(b, "")
 }
 

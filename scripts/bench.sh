@@ -42,5 +42,8 @@ run ./graph BenchmarkSubscriptionFanOut 30x "10,000 websocket subscribers to the
   echo "Targets from the product documents (floors): status p95 < 100 ms; 10,000+ nullifier lookups/s;"
   echo "500+ badge claims/min. herald's own: nft p95 well under 10 ms, 100,000+ nullifier lookups/s,"
   echo "20,000+ EVM logs/s, subscription p99 under 250 ms at 10,000 subscribers."
+  echo
+  echo "cpu_us/op is the CPU time the whole machine (clients, gateway, PostgreSQL) spent per"
+  echo "request, from /proc/stat: on a shared host it moves less than throughput does."
 } > "$out"
 echo "wrote $out" >&2

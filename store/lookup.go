@@ -261,15 +261,16 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string, cols Null
 	}
 	defer rs.Close()
 	rows := make([]NullifierUse, 0, len(hashes))
+	var blockTime sql.NullTime // null when not asked for
 	for rs.Next() {
-		var n NullifierUse
-		var blockTime sql.NullTime // null when not asked for
+		// Scanned in place: Scan's pointers would move a local to the heap.
+		rows = append(rows, NullifierUse{})
+		n := &rows[len(rows)-1]
 		if err := rs.Scan(&n.Chain, &n.BlockHeight, &n.BlockHash, &blockTime, &n.Contract, &n.Nullifier, &n.LogIndex,
 			&n.TxHash, &n.Event, &n.Player, &n.ClaimedXP, &n.Threshold, &n.Verified, &n.EventTimestamp); err != nil {
 			return nil, fmt.Errorf("nullifiers by hash: %w", err)
 		}
 		n.BlockTime = blockTime.Time
-		rows = append(rows, n)
 	}
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)

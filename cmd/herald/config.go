@@ -23,6 +23,9 @@ type Config struct {
 	// DatabaseURL names an existing PostgreSQL server; empty starts the
 	// embedded one in DataDir/pg.
 	DatabaseURL string `yaml:"database_url"`
+	// DatabasePoolSize bounds this process's connections to it; 0 is
+	// store.DefaultMaxConns (twice the cores and two).
+	DatabasePoolSize int `yaml:"database_pool_size"`
 	// DataDir holds herald's local state (the embedded database).
 	DataDir string     `yaml:"data_dir"`
 	Log     LogConfig  `yaml:"log"`
@@ -111,6 +114,9 @@ func (c Config) validate() error {
 	}
 	if c.DatabaseURL == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("data_dir: empty, and no database_url to use instead"))
+	}
+	if c.DatabasePoolSize < 0 {
+		errs = append(errs, fmt.Errorf("database_pool_size: %d is negative (0 sizes the pool by the cores)", c.DatabasePoolSize))
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("database_url: not a postgres:// URL"))

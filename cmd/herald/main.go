@@ -209,7 +209,7 @@ func withStore(ctx context.Context, cfg Config, log *slog.Logger, fn func(*store
 		url = srv.URL()
 		log.Info("embedded postgres started", "data_dir", cfg.pgDataDir(), "url", url)
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.Open(ctx, url, store.WithMaxConns(cfg.DatabasePoolSize))
 	if err != nil {
 		return err
 	}

@@ -415,7 +415,13 @@ func TestEVMQueries(t *testing.T) {
 			Uses []struct{ Player string }
 		}
 		ReuseAttempts struct{ TotalCount int }
-		Meta          struct {
+		Rejected      struct {
+			Nodes []struct {
+				Kind      string
+				ClaimedXP *string
+			}
+		}
+		Meta struct {
 			Chains []struct {
 				Chain         string
 				IndexedHeight int
@@ -443,6 +449,7 @@ func TestEVMQueries(t *testing.T) {
 			claims { totalCount } nullifiers { totalCount } }
 		nullifiers(hashes: $h) { hash used uses { player } }
 		reuseAttempts(where: {kind: DUPLICATE_USE}) { totalCount }
+		rejected: reuseAttempts(where: {kind: NULLIFIER_REUSED}, first: 1) { nodes { kind claimedXP } }
 		_meta { chains { chain indexedHeight lag } }
 		stats(bucket: DAY) { badgeClaims { count } tiers { tier count } uniquePlayers xpHistogram { min count } }
 	}`, map[string]any{"p": player, "h": []string{used, unused}}, &got)
@@ -470,6 +477,10 @@ func TestEVMQueries(t *testing.T) {
 	}
 	if got.ReuseAttempts.TotalCount == 0 {
 		t.Fatal("no duplicate uses reported; the sample chain repeats nullifiers")
+	}
+	// A refused replay claims no XP: null, not an empty number.
+	if r := got.Rejected.Nodes; len(r) != 1 || r[0].Kind != "NULLIFIER_REUSED" || r[0].ClaimedXP != nil {
+		t.Fatalf("rejected reuse attempts: %+v", r)
 	}
 	if len(got.Meta.Chains) != 1 || got.Meta.Chains[0].IndexedHeight != 12 || got.Meta.Chains[0].Lag != 0 {
 		t.Fatalf("_meta: %+v", got.Meta)

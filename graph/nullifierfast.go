@@ -280,7 +280,7 @@ func (w *nullifierWriter) use(sel ast.SelectionSet, u *store.NullifierUse) {
 		case "claimedXP":
 			w.put(scalar.MarshalBigInt(u.ClaimedXP))
 		case "threshold":
-			w.put(scalar.MarshalBigInt(u.Threshold))
+			scalar.MarshalBigInt(u.Threshold).MarshalGQL(&w.buf) // nullable
 		case "verified":
 			w.put(graphql.MarshalBoolean(u.Verified))
 		case "txHash":

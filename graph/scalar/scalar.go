@@ -120,7 +120,15 @@ func UnmarshalBytes32(v any) (string, error) {
 }
 
 // MarshalBigInt writes a uint256 as a decimal string.
-func MarshalBigInt(s string) graphql.Marshaler { return marshalString(s) }
+// The store keeps an absent value (a threshold only XPProofVerified sets,
+// say) as "", which is no number: it is null, and gqlgen reports null in a
+// non-null field as an error.
+func MarshalBigInt(s string) graphql.Marshaler {
+	if s == "" {
+		return graphql.Null
+	}
+	return marshalString(s)
+}
 
 var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
 

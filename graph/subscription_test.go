@@ -340,6 +340,12 @@ func TestSubscriptionGoroutinesEndWithTheConnection(t *testing.T) {
 	waitSubscribed(t, e, 1)
 	warm.close()
 	waitSubscribed(t, e, 0)
+	for deadline := time.Now().Add(30 * time.Second); !graph.StatusCacheLive(e.gateway); { // its listener's too
+		if time.Now().After(deadline) {
+			t.Fatal("status cache not following the log after 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	opts := []goleak.Option{goleak.IgnoreCurrent()}
 
 	for range 5 {

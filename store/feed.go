@@ -37,10 +37,10 @@ func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Durat
 	if err := ln.Listen(ctx, NotifyChannel); err != nil {
 		return fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
-	if listening != nil {
-		listening()
-	}
 	notes := ln.Channel(pgdriver.WithChannelSize(256))
+	if listening != nil {
+		listening() // and receiving: the channel's goroutines are running
+	}
 	ticker := time.NewTicker(safetyInterval)
 	defer ticker.Stop()
 	for {

@@ -102,7 +102,7 @@ func (f *fanOut) InterceptOperation(ctx context.Context, next graphql.OperationH
 		f.leave(g, m)
 		release()
 	})
-	return m.next(f.metrics)
+	return m.next(ctx, f.metrics)
 }
 
 // admit counts a subscription against its websocket's limit; release gives
@@ -290,9 +290,14 @@ func (m *member) signal() {
 }
 
 // next is the member's response handler: the transport calls it for each
-// response to send, nil ending the stream.
-func (m *member) next(metrics *brokerMetrics) graphql.ResponseHandler {
-	return func(ctx context.Context) *graphql.Response {
+// response to send, nil ending the stream. It watches the subscription's
+// own ctx, not the one it is called with: gqlgen calls a handler with the
+// context its innermost operation handler saw, which for a group's first
+// member is the group's, alive as long as any member is. Watching that, a
+// first member that left before the others waited for a wake-up that never
+// came, and its transport goroutine leaked.
+func (m *member) next(ctx context.Context, metrics *brokerMetrics) graphql.ResponseHandler {
+	return func(context.Context) *graphql.Response {
 		for {
 			m.mu.Lock()
 			if m.head < len(m.queue) {
@@ -318,7 +323,7 @@ func (m *member) next(metrics *brokerMetrics) graphql.ResponseHandler {
 			if ctx.Err() != nil {
 				return nil
 			}
-			<-m.wake // leave signals it when ctx ends
+			<-m.wake // leave signals it when ctx ends (AfterFunc)
 		}
 	}
 }

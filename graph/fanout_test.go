@@ -52,7 +52,7 @@ func TestSlowGroupMemberIsCutOffWithoutDelayingOthers(t *testing.T) {
 	if g != g2 {
 		t.Fatal("the same operation started a second execution")
 	}
-	fastNext, slowNext := fast.next(m), slow.next(m)
+	fastNext, slowNext := fast.next(ctx, m), slow.next(ctx, m)
 
 	// The fast member reads every event as it comes; the slow one reads
 	// nothing until the end.
@@ -123,7 +123,7 @@ func TestEndedExecutionEndsItsMembers(t *testing.T) {
 	events <- 7
 	close(events)
 	for _, mem := range []*member{a, b} {
-		next := mem.next(m)
+		next := mem.next(ctx, m)
 		if resp := next(ctx); resp == nil || string(resp.Data) != `{"eventId":"7"}` {
 			t.Fatalf("before the end: %+v", resp)
 		}
@@ -168,7 +168,36 @@ func TestPanickingExecutionDoesNotStrandItsGroup(t *testing.T) {
 	mem, _ := f.join(ctx, "op", fakeExecution(events, started))
 	<-started
 	go func() { events <- 1; close(events) }()
-	if resp := mem.next(m)(ctx); resp == nil || string(resp.Data) != `{"eventId":"1"}` {
+	if resp := mem.next(ctx, m)(ctx); resp == nil || string(resp.Data) != `{"eventId":"1"}` {
 		t.Fatalf("next subscriber: %+v", resp)
 	}
+}
+
+// gqlgen calls the handler of a group's first member with the group's
+// context, which lives as long as any member does: the member must still
+// end when its own subscription does, not when the group does.
+func TestFirstMemberEndsBeforeItsGroup(t *testing.T) {
+	m, err := newBrokerMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFanOut(DefaultLimits(), m)
+	events, started := make(chan int64), make(chan struct{})
+	firstCtx, endFirst := context.WithCancel(context.Background())
+	first, g := f.join(firstCtx, "op", fakeExecution(events, started))
+	stays, _ := f.join(context.Background(), "op", nil)
+	<-started
+	context.AfterFunc(firstCtx, func() { f.leave(g, first) }) // as InterceptOperation does
+	ended := make(chan *graphql.Response)
+	go func() { ended <- first.next(firstCtx, m)(g.ctx) }()
+	endFirst()
+	select {
+	case resp := <-ended:
+		if resp != nil {
+			t.Fatalf("the first member's stream went on: %+v", resp)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first member still waits 10 s after its subscription ended")
+	}
+	f.leave(g, stays)
 }

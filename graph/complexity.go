@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
 	"github.com/herald-indexer/herald/store"

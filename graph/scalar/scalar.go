@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/herald-indexer/herald/indexer/bitcoin"
+	"github.com/herald-indexer/herald/domain"
 )
 
 // InputError is a value that is not of its scalar's form. The gateway
@@ -67,7 +67,7 @@ func UnmarshalInscriptionID(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	id, err := bitcoin.ParseInscriptionID(s)
+	id, err := domain.ParseInscriptionID(s)
 	if err != nil {
 		return "", &InputError{msg: err.Error()}
 	}
@@ -83,7 +83,7 @@ func UnmarshalTxID(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !isHex(s, 64) {
+	if !isHexLen(s, 64) {
 		return "", inputErr("txid %q is not 64 hex characters", s)
 	}
 	return strings.ToLower(s), nil
@@ -98,7 +98,7 @@ func UnmarshalAddress(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(s) != 42 || !strings.HasPrefix(s, "0x") || !isHex(s[2:], 40) {
+	if len(s) != 42 || !strings.HasPrefix(s, "0x") || !isHexLen(s[2:], 40) {
 		return "", inputErr("address %q is not 0x followed by 40 hex characters", s)
 	}
 	return strings.ToLower(s), nil
@@ -113,7 +113,7 @@ func UnmarshalBytes32(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(s) != 66 || !strings.HasPrefix(s, "0x") || !isHex(s[2:], 64) {
+	if len(s) != 66 || !strings.HasPrefix(s, "0x") || !isHexLen(s[2:], 64) {
 		return "", inputErr("%q is not 0x followed by 64 hex characters", s)
 	}
 	return strings.ToLower(s), nil
@@ -157,15 +157,4 @@ func UnmarshalBigInt(v any) (string, error) {
 	return n.String(), nil
 }
 
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
+func isHexLen(s string, n int) bool { return len(s) == n && domain.IsHex(s) }

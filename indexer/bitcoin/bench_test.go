@@ -14,6 +14,7 @@ import (
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
@@ -71,7 +72,7 @@ func (g *benchGen) ordinary() *wire.MsgTx {
 func (g *benchGen) registration(height int64, i int) *wire.MsgTx {
 	tx := wire.NewMsgTx(2)
 	g.input(tx)
-	id := InscriptionID{TxID: fmt.Sprintf("%x", g.bytes(32)), Index: uint32(i % 2)}
+	id := domain.InscriptionID{TxID: fmt.Sprintf("%x", g.bytes(32)), Index: uint32(i % 2)}
 	tx.AddTxOut(wire.NewTxOut(0, opReturn(fmt.Sprintf("%s|%d", id, height+6))))
 	fee := int64(50_000)
 	if i%5 == 0 {
@@ -89,7 +90,7 @@ func (g *benchGen) registration(height int64, i int) *wire.MsgTx {
 
 func (g *benchGen) record(fee *wire.MsgTx) *wire.MsgTx {
 	g.records++
-	parent := InscriptionID{TxID: fmt.Sprintf("%x", g.bytes(32))}.String()
+	parent := domain.InscriptionID{TxID: fmt.Sprintf("%x", g.bytes(32))}.String()
 	body := fmt.Sprintf(`{"schema":"buyer_registration.v1","parent":%q,"paid_to":%q,"fee_sats":50000,"txid":%q,"timestamp":"2026-11-21T12:00:00Z"}`,
 		parent, g.creatorAddr, fee.TxHash())
 	tapscript := script(push(g.bytes(32)), op(txscript.OP_CHECKSIG), envelope(

@@ -10,6 +10,8 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
+
+	"github.com/herald-indexer/herald/domain"
 )
 
 // Script and transaction builders shared by the tests. They write pushes by
@@ -91,7 +93,7 @@ func out(value int64, pkScript []byte) *wire.TxOut {
 // parentBytes encodes an inscription id as tag 3 does.
 func parentBytes(t *testing.T, id string) []byte {
 	t.Helper()
-	parsed, err := ParseInscriptionID(id)
+	parsed, err := domain.ParseInscriptionID(id)
 	if err != nil {
 		t.Fatal(err)
 	}

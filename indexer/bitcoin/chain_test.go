@@ -16,6 +16,7 @@ import (
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
@@ -29,7 +30,7 @@ func payload(id string, expiry int64) *wire.TxOut {
 
 // nftID returns a made-up inscription id for NFT n.
 func nftID(n int) string {
-	return InscriptionID{TxID: storetest.Hash("nft", n), Index: uint32(n % 3)}.String()
+	return domain.InscriptionID{TxID: storetest.Hash("nft", n), Index: uint32(n % 3)}.String()
 }
 
 // registrations reads a chain's registrations in block order.

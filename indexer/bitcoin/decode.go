@@ -12,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -186,7 +187,7 @@ func txRecords(pos store.Position, txid string, txIndex int32, tx *wire.MsgTx) (
 		if !isJSONContentType(env.ContentType) {
 			continue
 		}
-		id := InscriptionID{TxID: txid, Index: env.Index}.String()
+		id := domain.InscriptionID{TxID: txid, Index: env.Index}.String()
 		if enc := strings.TrimSpace(env.ContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
 			notices = append(notices, Notice{
 				TxID:   txid,
@@ -255,7 +256,7 @@ func parseRecord(body []byte) (rec store.RegistrationRecord, wrong []string, ok 
 		return s
 	}
 	rec.Parent = text("parent")
-	if id, err := ParseInscriptionID(rec.Parent); err == nil {
+	if id, err := domain.ParseInscriptionID(rec.Parent); err == nil {
 		rec.Parent = id.String()
 	}
 	rec.PaidTo = text("paid_to")

@@ -14,6 +14,7 @@ import (
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -538,7 +539,7 @@ func FuzzDecodeBlock(f *testing.F) {
 				t.Fatalf("registration %s twice", key)
 			}
 			regs[key] = true
-			if _, err := ParseInscriptionID(r.InscriptionID); err != nil {
+			if _, err := domain.ParseInscriptionID(r.InscriptionID); err != nil {
 				t.Fatalf("registration with inscription id %q: %v", r.InscriptionID, err)
 			}
 		}

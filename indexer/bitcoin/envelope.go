@@ -6,6 +6,8 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
+
+	"github.com/herald-indexer/herald/domain"
 )
 
 // Envelope field tags (docs.ordinals.com, "Inscriptions"). Tags are matched
@@ -45,7 +47,7 @@ type Envelope struct {
 	Metadata []byte
 	// Parents are the tag 3 values that decode as inscription ids; ord drops
 	// the others.
-	Parents []InscriptionID
+	Parents []domain.InscriptionID
 	// HasBody reports whether the envelope has a body tag; Body is the
 	// concatenation of every push after it.
 	HasBody bool
@@ -227,22 +229,22 @@ func newEnvelope(pushes [][]byte) Envelope {
 // parseParent decodes a binary inscription id: the txid in internal byte
 // order, then the index little-endian in at most 4 bytes with trailing zero
 // bytes removed (ord also accepts exactly 4 bytes with trailing zeros).
-func parseParent(b []byte) (InscriptionID, bool) {
+func parseParent(b []byte) (domain.InscriptionID, bool) {
 	if len(b) < chainhash.HashSize || len(b) > chainhash.HashSize+4 {
-		return InscriptionID{}, false
+		return domain.InscriptionID{}, false
 	}
 	index := b[chainhash.HashSize:]
 	if len(index) != 4 && len(index) > 0 && index[len(index)-1] == 0 {
-		return InscriptionID{}, false
+		return domain.InscriptionID{}, false
 	}
 	var le [4]byte
 	copy(le[:], index)
 	// NewHash cannot fail on a slice of exactly HashSize bytes.
 	txid, err := chainhash.NewHash(b[:chainhash.HashSize])
 	if err != nil {
-		return InscriptionID{}, false
+		return domain.InscriptionID{}, false
 	}
-	return InscriptionID{TxID: txid.String(), Index: binary.LittleEndian.Uint32(le[:])}, true
+	return domain.InscriptionID{TxID: txid.String(), Index: binary.LittleEndian.Uint32(le[:])}, true
 }
 
 func concat(pushes [][]byte) []byte {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
+
+	"github.com/herald-indexer/herald/domain"
 )
 
 func TestTapscript(t *testing.T) {
@@ -128,8 +130,8 @@ func TestTapscriptEnvelopes(t *testing.T) {
 				tag(3), parentRaw[:31], // too short: dropped
 				tag(3), withIndex(1, 2, 3, 4, 5), // too long: dropped
 			),
-			want: []Envelope{{Parents: []InscriptionID{
-				{txidLower, 0}, {txidLower, 1}, {txidLower, 256}, {txidLower, 1},
+			want: []Envelope{{Parents: []domain.InscriptionID{
+				{TxID: txidLower, Index: 0}, {TxID: txidLower, Index: 1}, {TxID: txidLower, Index: 256}, {TxID: txidLower, Index: 1},
 			}}},
 			ok: true,
 		},

@@ -9,6 +9,8 @@ import (
 	"github.com/btcsuite/btcd/integration/rpctest"
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
+
+	"github.com/herald-indexer/herald/domain"
 )
 
 // Inscriptions on a real node: a commit transaction pays a P2TR output
@@ -28,7 +30,7 @@ type inscription struct {
 
 // id is the inscription's id: the reveal's first envelope.
 func (i inscription) id() string {
-	return InscriptionID{TxID: i.reveal.TxHash().String()}.String()
+	return domain.InscriptionID{TxID: i.reveal.TxHash().String()}.String()
 }
 
 // inscribe broadcasts a commit and its reveal carrying envelopeScript (an

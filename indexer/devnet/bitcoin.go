@@ -15,6 +15,7 @@ import (
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
 )
 
@@ -94,7 +95,7 @@ type Bitcoin struct {
 	// The generator's state, owned by Run (and StartBitcoin before it).
 	rng         *rand.Rand
 	tip         int64
-	nfts        []bitcoin.InscriptionID
+	nfts        []domain.InscriptionID
 	nextNFT     int
 	round       int
 	sinceReorg  int
@@ -132,7 +133,7 @@ type payment struct {
 	kind  paymentKind
 	tx    *wire.MsgTx
 	input utxo
-	nft   bitcoin.InscriptionID
+	nft   domain.InscriptionID
 	fee   int64 // paid to the creator
 }
 
@@ -330,7 +331,7 @@ func (b *Bitcoin) step(ctx context.Context) error {
 func (b *Bitcoin) register(kind paymentKind, next int64) (payment, error) {
 	p := payment{kind: kind, nft: b.takeNFT(), fee: DemoMinFeeSats}
 	expiry := next + int64(b.rng.IntN(20)) // 0: it expires in its own block, still valid
-	payloads := []bitcoin.InscriptionID{p.nft}
+	payloads := []domain.InscriptionID{p.nft}
 	switch kind {
 	case paymentValid:
 		p.fee += 10_000 * int64(b.rng.IntN(4))
@@ -368,7 +369,7 @@ func (b *Bitcoin) register(kind paymentKind, next int64) (payment, error) {
 }
 
 // takeNFT returns the next demo NFT, in turn.
-func (b *Bitcoin) takeNFT() bitcoin.InscriptionID {
+func (b *Bitcoin) takeNFT() domain.InscriptionID {
 	id := b.nfts[b.nextNFT%len(b.nfts)]
 	b.nextNFT++
 	return id
@@ -422,7 +423,7 @@ func (b *Bitcoin) inscribeNFTs() error {
 		if err != nil {
 			return fmt.Errorf("inscribe demo NFT %d: %w", i+1, err)
 		}
-		id, err := bitcoin.ParseInscriptionID(ins.id())
+		id, err := domain.ParseInscriptionID(ins.id())
 		if err != nil {
 			return fmt.Errorf("demo NFT %d: %w", i+1, err)
 		}

@@ -15,7 +15,7 @@ import (
 	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
-	"github.com/herald-indexer/herald/indexer/bitcoin"
+	"github.com/herald-indexer/herald/domain"
 )
 
 // Fee policy of the traffic generator's transactions. btcd's default
@@ -243,7 +243,7 @@ type inscription struct {
 
 // id is the inscription id of the reveal's only envelope.
 func (i inscription) id() string {
-	return bitcoin.InscriptionID{TxID: i.reveal.TxHash().String()}.String()
+	return domain.InscriptionID{TxID: i.reveal.TxHash().String()}.String()
 }
 
 // inscribe builds a commit transaction paying a P2TR output whose only
@@ -292,7 +292,7 @@ const (
 
 // envelope is OP_FALSE OP_IF "ord" <content type> [<parent>] OP_0 <body…>
 // OP_ENDIF, with the body split into pushes of at most 520 bytes.
-func envelope(contentType string, parent *bitcoin.InscriptionID, body []byte) ([]byte, error) {
+func envelope(contentType string, parent *domain.InscriptionID, body []byte) ([]byte, error) {
 	s := []byte{txscript.OP_FALSE, txscript.OP_IF}
 	s = append(s, pushData([]byte("ord"))...)
 	s = append(s, pushData([]byte{tagContentType})...)
@@ -317,7 +317,7 @@ func envelope(contentType string, parent *bitcoin.InscriptionID, body []byte) ([
 // parentBytes encodes an inscription id as envelope tag 3 holds it: the txid
 // in internal byte order, then the index little-endian without trailing zero
 // bytes.
-func parentBytes(id bitcoin.InscriptionID) ([]byte, error) {
+func parentBytes(id domain.InscriptionID) ([]byte, error) {
 	hash, err := chainhash.NewHashFromStr(id.TxID)
 	if err != nil {
 		return nil, fmt.Errorf("parent %s: %w", id, err)

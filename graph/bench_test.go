@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -80,7 +80,7 @@ func cpuPerOp(b *testing.B, start time.Duration, startOK bool) {
 }
 
 func benchEnv(b *testing.B) *env {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.RatePerSecond = 0 // the benchmark is the only client
 	return newEnv(b, lim)
 }

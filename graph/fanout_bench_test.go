@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkSubscriptionFanOut(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("HERALD_FANOUT_SUBSCRIBERS")); err == nil {
 		subscribers = n
 	}
-	glim := graph.DefaultLimits()
+	glim := limits.Defaults()
 	glim.RatePerSecond = 0
 	glim.MaxConnectionsPerClient = 0
 	e := newEnv(b, glim)

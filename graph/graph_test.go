@@ -21,6 +21,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/apierr"
+	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/graph/transport"
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
@@ -68,7 +71,7 @@ type env struct {
 	apiKey  string
 }
 
-func newEnv(t testing.TB, lim graph.Limits) *env {
+func newEnv(t testing.TB, lim limits.Limits) *env {
 	t.Helper()
 	writer, url := storetest.NewWithURL(t)
 	return newEnvOn(t, writer, url, lim)
@@ -76,7 +79,7 @@ func newEnv(t testing.TB, lim graph.Limits) *env {
 
 // newEnvOn starts a gateway (its own pool, broker and cache) on the
 // database at url, which writer writes.
-func newEnvOn(t testing.TB, writer *store.Store, url string, lim graph.Limits, configure ...func(*graph.Options)) *env {
+func newEnvOn(t testing.TB, writer *store.Store, url string, lim limits.Limits, configure ...func(*graph.Options)) *env {
 	t.Helper()
 	counter := &statementCounter{}
 	reader, err := store.Open(context.Background(), url, store.WithQueryHook(counter))
@@ -140,7 +143,7 @@ func (e *env) post(body any) gqlResponse {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if e.apiKey != "" {
-		req.Header.Set(graph.APIKeyHeader, e.apiKey)
+		req.Header.Set(transport.APIKeyHeader, e.apiKey)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -209,7 +212,7 @@ func applyBitcoin(t *testing.T, e *env, blocks []store.Block) {
 }
 
 func TestNFTStatus(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(5)
 	a, b := nftID(1), nftID(2)
 	blocks[0].Registrations = []store.Registration{registration(a, txid("a1"), 1, store.StatusValid, 50000)}
@@ -282,7 +285,7 @@ func TestNFTStatus(t *testing.T) {
 }
 
 func TestBadInputNamesTheArgument(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	for _, tc := range []struct{ query, arg string }{
 		{`{ nft(id: "nope") { id } }`, "id"},
 		{`{ nullifier(hash: "0x12") { used } }`, "hash"},
@@ -291,14 +294,14 @@ func TestBadInputNamesTheArgument(t *testing.T) {
 		{`{ registrations(after: "garbage") { totalCount } }`, "after"},
 	} {
 		resp := e.post(map[string]any{"query": tc.query})
-		if resp.code() != graph.CodeBadUserInput || !strings.Contains(resp.Errors[0].Message, tc.arg) {
+		if resp.code() != apierr.BadUserInput || !strings.Contains(resp.Errors[0].Message, tc.arg) {
 			t.Errorf("%s: errors %+v, want BAD_USER_INPUT naming %q", tc.query, resp.Errors, tc.arg)
 		}
 	}
 }
 
 func TestPaginationIsStableUnderInserts(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(30)
 	for i := range blocks {
 		blocks[i].Registrations = []store.Registration{
@@ -352,7 +355,7 @@ func TestPaginationIsStableUnderInserts(t *testing.T) {
 }
 
 func TestAsOfAndFilters(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(10)
 	for i := range blocks {
 		status := store.StatusValid
@@ -384,7 +387,7 @@ func TestAsOfAndFilters(t *testing.T) {
 }
 
 func TestEVMQueries(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	refs := storetest.Chain(1, 12, storetest.Hash("evm"), "evm")
 	var blocks []store.Block
 	for _, r := range refs {
@@ -499,7 +502,7 @@ func TestEVMQueries(t *testing.T) {
 }
 
 func TestNoNPlusOne(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(3)
 	var ids []string
 	for i := range 100 {
@@ -563,7 +566,7 @@ func TestNoNPlusOne(t *testing.T) {
 }
 
 func TestLimitsRejectBeforeSQL(t *testing.T) {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.MaxComplexity = 5000
 	lim.MaxDepth = 5
 	lim.MaxAliases = 5
@@ -577,9 +580,9 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 		code string
 	}{
 		{"expensive", map[string]any{"query": `{ registrations(first: 1000) { nodes { nft { registrations(first: 100) { totalCount } } } } }`}, "COMPLEXITY_LIMIT_EXCEEDED"},
-		{"deep", map[string]any{"query": `{ registrations { nodes { nft { lastRegistration { nft { lastRegistration { txid } } } } } } }`}, graph.CodeDepthLimit},
-		{"alias bomb", map[string]any{"query": `{ a: _meta { chains { chain } } b: _meta { chains { chain } } c: _meta { chains { chain } } d: _meta { chains { chain } } e: _meta { chains { chain } } f: _meta { chains { chain } } }`}, graph.CodeAliasLimit},
-		{"oversized", map[string]any{"query": "{ _meta { chains { chain } } }" + strings.Repeat(" ", 5000)}, graph.CodeRequestTooLarge},
+		{"deep", map[string]any{"query": `{ registrations { nodes { nft { lastRegistration { nft { lastRegistration { txid } } } } } } }`}, apierr.DepthLimit},
+		{"alias bomb", map[string]any{"query": `{ a: _meta { chains { chain } } b: _meta { chains { chain } } c: _meta { chains { chain } } d: _meta { chains { chain } } e: _meta { chains { chain } } f: _meta { chains { chain } } }`}, apierr.AliasLimit},
+		{"oversized", map[string]any{"query": "{ _meta { chains { chain } } }" + strings.Repeat(" ", 5000)}, apierr.RequestTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.apiKey = tc.name // its own rate bucket
@@ -599,7 +602,7 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 		for range 4 {
 			last = e.post(map[string]any{"query": `{ __typename }`})
 		}
-		if last.status != http.StatusTooManyRequests || last.code() != graph.CodeRateLimited || last.header.Get("Retry-After") == "" {
+		if last.status != http.StatusTooManyRequests || last.code() != apierr.RateLimited || last.header.Get("Retry-After") == "" {
 			t.Fatalf("4th request in a burst of 3: status %d, code %q, Retry-After %q", last.status, last.code(), last.header.Get("Retry-After"))
 		}
 		e.apiKey = "someone else"
@@ -612,7 +615,7 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 // TestNullifierLookupsArePricedPerHash: a nullifiers lookup costs its
 // children once per hash, however the hashes arrive.
 func TestNullifierLookupsArePricedPerHash(t *testing.T) {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.MaxComplexity = 100
 	e := newEnv(t, lim)
 	hashes := func(n int) []string {
@@ -644,7 +647,7 @@ func TestNullifierLookupsArePricedPerHash(t *testing.T) {
 }
 
 func TestAutomaticPersistedQueries(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	q := `{ _meta { chains { chain } } }`
 	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": sha256Hex(q)}}
 	if resp := e.post(map[string]any{"extensions": ext}); resp.code() != "PERSISTED_QUERY_NOT_FOUND" {
@@ -659,7 +662,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 }
 
 func TestStatusCacheFollowsTheEventLog(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(3)
 	id := nftID(77)
 	blocks[0].Registrations = []store.Registration{registration(id, txid("c0"), 1, store.StatusValid, 50000)}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
@@ -22,7 +23,7 @@ import (
 // writes, for every field, alias, fragment and directive a client may use,
 // and leave everything it does not handle — errors included — to gqlgen.
 func TestNullifierFastPathMatchesExecutor(t *testing.T) {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.MaxNullifierHashes = 5
 	fast := newEnv(t, lim)
 	generated := newEnvOn(t, fast.writer, fast.url, lim, graph.GeneratedOnly)
@@ -102,8 +103,8 @@ func TestNullifierFastPathMatchesExecutor(t *testing.T) {
 // The POST transport writes data-only responses itself; everything else
 // it leaves to gqlgen. Status, content type and body must not change.
 func TestPostTransportWritesWhatGqlgenWrites(t *testing.T) {
-	ours := newEnv(t, graph.DefaultLimits())
-	gqlgens := newEnvOn(t, ours.writer, ours.url, graph.DefaultLimits(), graph.GeneratedOnly)
+	ours := newEnv(t, limits.Defaults())
+	gqlgens := newEnvOn(t, ours.writer, ours.url, limits.Defaults(), graph.GeneratedOnly)
 	blocks := bitcoinBlocks(2)
 	blocks[1].Registrations = []store.Registration{registration(nftID(1), txid("post"), 1, store.StatusValid, 50000)}
 	blocks[1].Records = []store.RegistrationRecord{{
@@ -137,7 +138,7 @@ func TestPostTransportWritesWhatGqlgenWrites(t *testing.T) {
 
 // A body that is not JSON is the client's mistake, said as such.
 func TestMalformedBodyIsAClientError(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	got := post(t, e, "", []byte(`{"query":`))
 	if !strings.HasPrefix(got, "400 ") || !strings.Contains(got, "could not be decoded") || strings.Contains(got, "INTERNAL") {
 		t.Fatalf("malformed body: %s", got)

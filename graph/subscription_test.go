@@ -16,6 +16,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/apierr"
+	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -176,7 +178,7 @@ func applyBlocks(t *testing.T, s *store.Store, blocks []store.Block) {
 }
 
 func TestRegistrationSubscription(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(6)
 	mine, other := nftID(5), nftID(6)
 	applyBlocks(t, e.writer, blocks[:1])
@@ -228,7 +230,7 @@ func TestRegistrationSubscription(t *testing.T) {
 }
 
 func TestTwoGatewaysBothDeliver(t *testing.T) {
-	e1 := newEnv(t, graph.DefaultLimits())
+	e1 := newEnv(t, limits.Defaults())
 	e2 := e1.secondGateway(t)
 	blocks := bitcoinBlocks(2)
 	applyBlocks(t, e1.writer, blocks[:1])
@@ -249,7 +251,7 @@ func TestTwoGatewaysBothDeliver(t *testing.T) {
 }
 
 func TestResumeAfterDisconnect(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(8)
 	for i := range blocks {
 		blocks[i].Registrations = []store.Registration{registration(nftID(i), txid("r", i), 1, store.StatusValid, 50000)}
@@ -287,7 +289,7 @@ func TestResumeAfterDisconnect(t *testing.T) {
 }
 
 func TestSSEDeliversTheSameEvents(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(3)
 	applyBlocks(t, e.writer, blocks[:1])
 	caughtUp(t, e)
@@ -332,7 +334,7 @@ func TestSSEDeliversTheSameEvents(t *testing.T) {
 }
 
 func TestSubscriptionGoroutinesEndWithTheConnection(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	applyBlocks(t, e.writer, bitcoinBlocks(1))
 	// Warm up what lives as long as the gateway (pools, the broker).
 	warm := dialWS(t, e, nil)
@@ -367,7 +369,7 @@ func TestSubscriptionGoroutinesEndWithTheConnection(t *testing.T) {
 }
 
 func TestTooManySubscriptionsPerConnection(t *testing.T) {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.MaxSubscriptionsPerConnection = 2
 	e := newEnv(t, lim)
 	c := dialWS(t, e, nil)
@@ -376,7 +378,7 @@ func TestTooManySubscriptionsPerConnection(t *testing.T) {
 	}
 	// They start concurrently: whichever came third is refused.
 	m := c.read()
-	if !strings.Contains(string(m.Payload), graph.CodeTooManySubscriptions) {
+	if !strings.Contains(string(m.Payload), apierr.TooManySubscriptions) {
 		t.Fatalf("third subscription: %s %s %s", m.Type, m.ID, m.Payload)
 	}
 }
@@ -385,12 +387,12 @@ func TestTooManySubscriptionsPerConnection(t *testing.T) {
 // own connections and broker.
 func (e *env) secondGateway(t *testing.T) *env {
 	t.Helper()
-	e2 := newEnvOn(t, e.writer, e.url, graph.DefaultLimits())
+	e2 := newEnvOn(t, e.writer, e.url, limits.Defaults())
 	return e2
 }
 
 func TestIdleSubscriptionOutlivesTheStatementTimeout(t *testing.T) {
-	lim := graph.DefaultLimits()
+	lim := limits.Defaults()
 	lim.StatementTimeout = 100 * time.Millisecond
 	e := newEnv(t, lim)
 	blocks := bitcoinBlocks(2)
@@ -410,7 +412,7 @@ func TestIdleSubscriptionOutlivesTheStatementTimeout(t *testing.T) {
 }
 
 func TestIdenticalSubscriptionsShareOneExecution(t *testing.T) {
-	e := newEnv(t, graph.DefaultLimits())
+	e := newEnv(t, limits.Defaults())
 	blocks := bitcoinBlocks(3)
 	applyBlocks(t, e.writer, blocks[:1])
 	caughtUp(t, e)

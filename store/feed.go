@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -30,8 +31,9 @@ func (s *Store) LastEventID(ctx context.Context) (int64, error) {
 // ends. It LISTENs on NotifyChannel and reads the log on each notification,
 // after a reconnect, and every safetyInterval: the log, not the notification,
 // is the truth, so a dropped NOTIFY delays events but never loses them.
-// listening, when not nil, is called once the LISTEN is in place.
-func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Duration, listening func(), deliver func(context.Context, []Event) error) error {
+// listening, when not nil, is called once the LISTEN is in place, before
+// any event is delivered; an error it returns ends Tail.
+func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Duration, listening func() error, deliver func(context.Context, []Event) error) error {
 	ln := pgdriver.NewListener(s.db)
 	defer ln.Close()
 	if err := ln.Listen(ctx, NotifyChannel); err != nil {
@@ -39,7 +41,10 @@ func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Durat
 	}
 	notes := ln.Channel(pgdriver.WithChannelSize(256))
 	if listening != nil {
-		listening() // and receiving: the channel's goroutines are running
+		// And receiving: the channel's goroutines are running.
+		if err := listening(); err != nil {
+			return err
+		}
 	}
 	ticker := time.NewTicker(safetyInterval)
 	defer ticker.Stop()
@@ -112,4 +117,35 @@ func (s *Store) UnconfirmedAt(ctx context.Context, at int64, tips map[string]int
 		}
 	}
 	return out, nil
+}
+
+// Decode returns the entity an event carries, as the type the store wrote
+// it from: *Registration, *RegistrationRecord, *BadgeClaim, *BadgeTransfer,
+// *NullifierUse, *ReuseAttempt, *ThresholdUpdate, or *BlockRef for a block.
+func (e *Event) Decode() (any, error) {
+	var v any
+	switch e.Entity {
+	case EntityRegistration:
+		v = new(Registration)
+	case EntityRecord:
+		v = new(RegistrationRecord)
+	case EntityBadgeClaim:
+		v = new(BadgeClaim)
+	case EntityTransfer:
+		v = new(BadgeTransfer)
+	case EntityNullifier:
+		v = new(NullifierUse)
+	case EntityReuse:
+		v = new(ReuseAttempt)
+	case EntityThreshold:
+		v = new(ThresholdUpdate)
+	case EntityBlock:
+		v = new(BlockRef)
+	default:
+		return nil, fmt.Errorf("event %d: unknown entity %q", e.ID, e.Entity)
+	}
+	if err := json.Unmarshal(e.Data, v); err != nil {
+		return nil, fmt.Errorf("event %d (%s): %w", e.ID, e.Entity, err)
+	}
+	return v, nil
 }

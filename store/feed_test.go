@@ -18,7 +18,7 @@ func TestTailDeliversCommittedEventsInOrder(t *testing.T) {
 	listening := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Tail(ctx, 0, time.Hour, func() { close(listening) }, func(_ context.Context, evs []store.Event) error {
+		done <- s.Tail(ctx, 0, time.Hour, func() error { close(listening); return nil }, func(_ context.Context, evs []store.Event) error {
 			for _, ev := range evs {
 				got <- ev
 			}

@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/herald-indexer/herald/graph"
+	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
 	"github.com/herald-indexer/herald/indexer/evm"
 )
@@ -31,7 +31,7 @@ type Config struct {
 	Log     LogConfig  `yaml:"log"`
 	HTTP    HTTPConfig `yaml:"http"`
 	// Limits bound what one GraphQL operation may cost.
-	Limits graph.Limits `yaml:"limits"`
+	Limits limits.Limits `yaml:"limits"`
 	// Bitcoin chains to index registrations from.
 	Bitcoin []bitcoin.Config `yaml:"bitcoin"`
 	// EVM chains to index badges and nullifiers from.
@@ -61,7 +61,7 @@ func defaultConfig() Config {
 		DataDir: ".herald",
 		Log:     LogConfig{Level: "info", Format: "text"},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100},
-		Limits:  graph.DefaultLimits(),
+		Limits:  limits.Defaults(),
 	}
 }
 

@@ -452,10 +452,10 @@ type StatsResolver interface {
 	UniquePlayers(ctx context.Context, obj *model.Stats) (int, error)
 }
 type SubscriptionResolver interface {
-	RegistrationEvents(ctx context.Context, nft *string, collection *string, minConfirmations *int, afterEventID *string) (<-chan *model.RegistrationEvent, error)
-	BadgeEvents(ctx context.Context, player *string, contract *string, afterEventID *string) (<-chan *model.BadgeEvent, error)
-	NullifierEvents(ctx context.Context, player *string, afterEventID *string) (<-chan *model.NullifierEvent, error)
-	ChainHeads(ctx context.Context, chain *string, afterEventID *string) (<-chan *model.ChainHeadEvent, error)
+	RegistrationEvents(ctx context.Context, nft *string, collection *string, minConfirmations *int, afterEventID *string) (<-chan graphql.Event[*model.RegistrationEvent], error)
+	BadgeEvents(ctx context.Context, player *string, contract *string, afterEventID *string) (<-chan graphql.Event[*model.BadgeEvent], error)
+	NullifierEvents(ctx context.Context, player *string, afterEventID *string) (<-chan graphql.Event[*model.NullifierEvent], error)
+	ChainHeads(ctx context.Context, chain *string, afterEventID *string) (<-chan graphql.Event[*model.ChainHeadEvent], error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1871,25 +1871,33 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return &response
 		}
 	case ast.Subscription:
-		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
-
-		var buf bytes.Buffer
-		return func(ctx context.Context) *graphql.Response {
-			buf.Reset()
-			data := next(ctx)
-
-			if data == nil {
-				return nil
-			}
-			data.MarshalGQL(&buf)
-
-			return &graphql.Response{
-				Data: buf.Bytes(),
-			}
-		}
+		// Exec discards the per-event context; the event-aware path is exposed
+		// via ExecWithEventContext and used by the executor when it detects
+		// ExecutableSchemaWithEventContext.
+		return graphql.SubscriptionResponseHandler(ec._Subscription(ctx, opCtx.Operation.SelectionSet))
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
+	}
+}
+
+// ExecWithEventContext is the per-event-context-aware response handler. The
+// graphql executor type-asserts the executable schema for this method when
+// at least one subscription field is annotated @subscriptionContext; absence
+// falls back to Exec.
+func (e *executableSchema) ExecWithEventContext(ctx context.Context) graphql.ResponseHandlerWithContext {
+	opCtx := graphql.GetOperationContext(ctx)
+	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
+
+	switch opCtx.Operation.Operation {
+	case ast.Subscription:
+		return graphql.SubscriptionEventResponseHandler(ec._Subscription(ctx, opCtx.Operation.SelectionSet))
+	default:
+		// Non-subscription operations fall through to Exec via the executor's
+		// default path; this method only handles ast.Subscription.
+		return func(ctx context.Context) (context.Context, *graphql.Response) {
+			return ctx, graphql.ErrorResponse(ctx, "ExecWithEventContext only handles subscriptions")
+		}
 	}
 }
 
@@ -9061,8 +9069,8 @@ func (ec *executionContext) fieldContext_Stats_uniquePlayers(_ context.Context, 
 	return graphql.NewScalarFieldContext("Stats", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _Subscription_registrationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
-	return graphql.ResolveFieldStream(
+func (ec *executionContext) _Subscription_registrationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) (context.Context, graphql.Marshaler)) {
+	return graphql.ResolveFieldStreamWithEventContext(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9105,8 +9113,8 @@ func (ec *executionContext) fieldContext_Subscription_registrationEvents(ctx con
 	return fc, nil
 }
 
-func (ec *executionContext) _Subscription_badgeEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
-	return graphql.ResolveFieldStream(
+func (ec *executionContext) _Subscription_badgeEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) (context.Context, graphql.Marshaler)) {
+	return graphql.ResolveFieldStreamWithEventContext(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9149,8 +9157,8 @@ func (ec *executionContext) fieldContext_Subscription_badgeEvents(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Subscription_nullifierEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
-	return graphql.ResolveFieldStream(
+func (ec *executionContext) _Subscription_nullifierEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) (context.Context, graphql.Marshaler)) {
+	return graphql.ResolveFieldStreamWithEventContext(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9193,8 +9201,8 @@ func (ec *executionContext) fieldContext_Subscription_nullifierEvents(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Subscription_chainHeads(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
-	return graphql.ResolveFieldStream(
+func (ec *executionContext) _Subscription_chainHeads(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) (context.Context, graphql.Marshaler)) {
+	return graphql.ResolveFieldStreamWithEventContext(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -14275,7 +14283,7 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 
 var subscriptionImplementors = []string{"Subscription"}
 
-func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) (context.Context, graphql.Marshaler) {
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",

@@ -4,6 +4,7 @@ package model
 import (
 	"time"
 
+	"github.com/herald-indexer/herald/graph/realtime"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -29,14 +30,18 @@ type Stats struct {
 	To     *time.Time
 }
 
-// Event is what every subscription event shares. Err, when set, ends the
-// subscription: resolving eventId returns it, so the client gets it as the
-// final message's error (a slow consumer told where to resume).
+// Event is what every subscription event shares: where it stands in the
+// event log, and what happened. Err, when set, ends the subscription:
+// resolving eventId returns it, so the client gets it as the final
+// message's error (a slow consumer told where to resume).
 type Event struct {
-	ID   int64
-	Kind EventKind
-	Err  error
+	Position realtime.Position
+	Kind     EventKind
+	Err      error
 }
+
+// SetPosition implements realtime.Value.
+func (e *Event) SetPosition(p realtime.Position) { e.Position = p }
 
 // RegistrationEvent is a registration added, confirmed or removed.
 type RegistrationEvent struct {

@@ -1,0 +1,130 @@
+package realtime
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/herald-indexer/herald/store"
+)
+
+// Consumer is kept in step with the event log by a Follower.
+type Consumer interface {
+	// Live is called once the follower listens, before any event after
+	// position is applied; an error stops that attempt to follow.
+	Live(ctx context.Context, position int64) error
+	// Apply hands over the next events, in id order.
+	Apply(evs []Event)
+	// Lost is called when the follower stops following (the connection
+	// went away): nothing keeps the consumer in step until the next Live.
+	Lost()
+}
+
+// Follower is a gateway process's one reader of the event log: it LISTENs
+// through one connection and hands every batch of events to its consumers
+// in order — the caches first, then the broker — so that a subscriber's
+// response never reads a cache older than the event it answers.
+type Follower struct {
+	st        *store.Store
+	consumers []Consumer
+	safety    time.Duration
+	log       *slog.Logger
+
+	position atomic.Int64 // newest event handed over
+	live     atomic.Bool
+	started  chan struct{} // closed once the first Live is done
+	start    sync.Once
+}
+
+// NewFollower follows st's event log from its end for consumers. safety is
+// how often the log is read without a notification (on a streaming replica
+// NOTIFY never arrives; anywhere, a notification may be lost).
+func NewFollower(st *store.Store, safety time.Duration, log *slog.Logger, consumers ...Consumer) *Follower {
+	return &Follower{st: st, consumers: consumers, safety: safety, log: log, started: make(chan struct{})}
+}
+
+// Run follows the log until ctx ends, following again after failures (a
+// lost connection) from where it was, with exponential backoff.
+func (f *Follower) Run(ctx context.Context) error {
+	retry := backoff.NewExponentialBackOff()
+	retry.InitialInterval, retry.MaxInterval = 250*time.Millisecond, 30*time.Second
+	for {
+		began := time.Now()
+		err := f.follow(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(began) > time.Minute {
+			retry.Reset() // it had been following: this is a new failure
+		}
+		delay := retry.NextBackOff()
+		f.log.Warn("event log follower stopped; following again", "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(delay):
+		}
+	}
+}
+
+func (f *Follower) follow(ctx context.Context) error {
+	from := f.position.Load()
+	select {
+	case <-f.started:
+	default:
+		// First start: subscribers and caches begin at the end of the log.
+		last, err := f.st.LastEventID(ctx)
+		if err != nil {
+			return err
+		}
+		from = last
+		f.position.Store(from)
+	}
+	defer func() {
+		if f.live.Swap(false) {
+			for _, c := range f.consumers {
+				c.Lost()
+			}
+		}
+	}()
+	return f.st.Tail(ctx, from, f.safety, func() error {
+		for _, c := range f.consumers {
+			if err := c.Live(ctx, from); err != nil {
+				return err
+			}
+		}
+		f.live.Store(true)
+		f.start.Do(func() { close(f.started) })
+		return nil
+	}, func(_ context.Context, rows []store.Event) error {
+		evs := make([]Event, len(rows))
+		for i := range rows {
+			evs[i].Event = rows[i]
+			p, err := rows[i].Decode()
+			if err != nil {
+				// The store wrote it; a row it cannot read back is a bug
+				// worth a log line, not a reason to stop every subscriber.
+				f.log.Error("event log row does not decode", "event", rows[i].ID, "err", err)
+			}
+			evs[i].Payload = p
+		}
+		for _, c := range f.consumers {
+			c.Apply(evs)
+		}
+		f.position.Store(rows[len(rows)-1].ID)
+		return nil
+	})
+}
+
+// Live reports whether the follower is following the log now.
+func (f *Follower) Live() bool { return f.live.Load() }
+
+// Position is the newest event handed to the consumers.
+func (f *Follower) Position() int64 { return f.position.Load() }
+
+// Started is closed once the follower has followed the log once.
+func (f *Follower) Started() <-chan struct{} { return f.started }

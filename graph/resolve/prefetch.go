@@ -1,0 +1,210 @@
+package resolve
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/herald-indexer/herald/graph/cache"
+	"github.com/herald-indexer/herald/store"
+)
+
+// Prefetching: a list resolver that knows what its items' fields will ask
+// for loads it for all items at once and primes the loaders. Dataloaders
+// batch by waiting a moment for siblings, which depends on scheduling; a
+// prefetch does not, so the hot paths (a marketplace page of NFTs, a
+// player's badges) cost the same few statements however many items and
+// however busy the machine.
+
+// selections returns the fields selected at path below the current field,
+// through every alias and fragment.
+func selections(ctx context.Context, path ...string) []graphql.CollectedField {
+	op := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for _, name := range path {
+		var next []graphql.CollectedField
+		for _, f := range fields {
+			if f.Name == name {
+				next = append(next, graphql.CollectFields(op, f.Selections, nil)...)
+			}
+		}
+		fields = next
+	}
+	return fields
+}
+
+// selected reports whether any field named name is selected at path.
+func selected(ctx context.Context, name string, path ...string) bool {
+	for _, f := range selections(ctx, path...) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// prefetchNFTs loads what the selection asks of each NFT in one statement
+// per kind, and primes the request's loaders with it.
+func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
+	l := loadersFrom(ctx)
+	needSummary := false
+	for _, f := range selections(ctx) {
+		switch f.Name {
+		case "isRegistered", "lastRegistration", "registrationCount", "record", "confirmations", "lastUpdated":
+			needSummary = true
+		}
+	}
+	var feeTxIDs, feeOwners []string
+	if needSummary {
+		sums, err := r.cache.Summaries(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i, s := range sums {
+			l.summary.Prime(ctx, ids[i], s)
+			if s.Last != nil {
+				if rec, ok := r.cache.PeekRecord(ids[i]); ok {
+					l.recordFee.Prime(ctx, s.Last.TxID, rec)
+					continue
+				}
+				feeTxIDs = append(feeTxIDs, s.Last.TxID)
+				feeOwners = append(feeOwners, ids[i])
+			}
+		}
+	}
+	if !selected(ctx, "record") && !selected(ctx, "record", "lastRegistration") {
+		feeTxIDs, feeOwners = nil, nil
+	}
+	version := r.cache.Version()
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range selections(ctx) {
+		if f.Name != "registrations" {
+			continue
+		}
+		args := f.ArgumentMap(op.Variables)
+		first := r.lim.DefaultPageSize
+		if v, ok := args["first"].(int64); ok {
+			first = int(v)
+		} else if v, ok := args["first"].(int); ok {
+			first = v
+		}
+		if first < 0 || first > r.lim.MaxPageSize {
+			continue // the field's own resolver reports it
+		}
+		after, _ := args["after"].(string)
+		var status []string
+		if ss, ok := args["status"].([]any); ok {
+			for _, s := range ss {
+				if str, ok := s.(string); ok {
+					status = append(status, str)
+				} else if st, ok := s.(store.RegistrationStatus); ok {
+					status = append(status, string(st))
+				}
+			}
+		}
+		withTotal := false
+		for _, c := range graphql.CollectFields(op, f.Selections, nil) {
+			withTotal = withTotal || c.Name == "totalCount"
+		}
+		key := statusKey(status)
+		pages := make([]store.PageOf[store.Registration], len(ids))
+		var missing []string
+		var missingAt []int
+		for i, id := range ids {
+			pg, ok := r.cache.PeekPage(cache.PageKey{ID: id, First: first, After: after, Status: key, WithTotal: withTotal})
+			if ok {
+				pages[i] = pg
+				continue
+			}
+			missing = append(missing, id)
+			missingAt = append(missingAt, i)
+		}
+		if len(missing) > 0 {
+			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, nil, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
+			if err != nil {
+				continue // the field's own resolver reports it
+			}
+			for j, i := range missingAt {
+				pages[i] = loaded[j]
+				r.cache.PutPage(cache.PageKey{ID: ids[i], First: first, After: after, Status: key, WithTotal: withTotal}, version, loaded[j])
+			}
+		}
+		wantRecords := false
+		for _, c := range graphql.CollectFields(op, f.Selections, nil) {
+			for _, n := range graphql.CollectFields(op, c.Selections, nil) {
+				wantRecords = wantRecords || (c.Name == "nodes" && n.Name == "record")
+				if c.Name == "edges" && n.Name == "node" {
+					for _, m := range graphql.CollectFields(op, n.Selections, nil) {
+						wantRecords = wantRecords || m.Name == "record"
+					}
+				}
+			}
+		}
+		for i, id := range ids {
+			l.nftRegs.Prime(ctx, cache.PageKey{ID: id, First: first, After: after, Status: key, WithTotal: withTotal}, pages[i])
+			if wantRecords {
+				for _, reg := range pages[i].Rows {
+					feeTxIDs = append(feeTxIDs, reg.TxID)
+					feeOwners = append(feeOwners, "")
+				}
+			}
+		}
+	}
+	return r.primeRecords(ctx, feeTxIDs, feeOwners, version)
+}
+
+// primeRecords loads the records naming txids; owners[i], when set, is the
+// NFT whose last registration txids[i] is, whose cache entry keeps it.
+func (r *Resolver) primeRecords(ctx context.Context, txids, owners []string, version uint64) error {
+	if len(txids) == 0 {
+		return nil
+	}
+	recs, err := r.store.RecordsByFeeTxID(ctx, txids)
+	if err != nil {
+		return err
+	}
+	l := loadersFrom(ctx)
+	var named []string
+	for i, tx := range txids {
+		l.recordFee.Prime(ctx, tx, recs[i])
+		if owners[i] != "" {
+			r.cache.PutRecord(owners[i], version, recs[i])
+		}
+		if recs[i] != nil && recs[i].FeeTxID != "" {
+			named = append(named, recs[i].FeeTxID)
+		}
+	}
+	// A record's registration and problems look up the payment it names.
+	if len(named) == 0 || !(selected(ctx, "registration", "record") || selected(ctx, "problems", "record")) {
+		return nil
+	}
+	regs, err := r.store.RegistrationsByTxID(ctx, named)
+	if err != nil {
+		return err
+	}
+	for i, tx := range named {
+		l.regsByTx.Prime(ctx, tx, regs[i])
+	}
+	return nil
+}
+
+// primeClaims loads the first claim of every badge on a page when the
+// selection asks for it.
+func (r *Resolver) primeClaims(ctx context.Context, holdings []store.Holding) error {
+	if len(holdings) == 0 || !(selected(ctx, "claim", "nodes") || selected(ctx, "claim", "edges", "node")) {
+		return nil
+	}
+	keys := make([]store.TokenKey, len(holdings))
+	for i, h := range holdings {
+		keys[i] = store.TokenKey{Chain: h.Chain, Contract: h.Contract, TokenID: h.TokenID}
+	}
+	claims, err := r.store.FirstClaims(ctx, keys)
+	if err != nil {
+		return err
+	}
+	l := loadersFrom(ctx)
+	for i, k := range keys {
+		l.firstClaim.Prime(ctx, k, claims[i])
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+// Package resolve answers GraphQL fields from the store: the resolvers gqlgen
+// calls (*.resolvers.go), the per-request dataloaders that batch their nested
+// loads (loaders.go), and the prefetches of list resolvers that know what
+// their items will ask for (prefetch.go). It reads only PostgreSQL, through
+// the status cache where NFT answers are concerned.
+package resolve
+
+import (
+	"context"
+	"errors"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/herald-indexer/herald/domain"
+	"github.com/herald-indexer/herald/graph/apierr"
+	"github.com/herald-indexer/herald/graph/cache"
+	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/graph/model"
+	"github.com/herald-indexer/herald/graph/realtime"
+	"github.com/herald-indexer/herald/store"
+)
+
+// Resolver is the root resolver; one serves every request.
+type Resolver struct {
+	store  *store.Store
+	cache  *cache.Status
+	broker *realtime.Broker
+	lim    limits.Limits
+}
+
+// New returns the root resolver over st, with NFT answers through status
+// and subscriptions fed by broker.
+func New(st *store.Store, status *cache.Status, broker *realtime.Broker, lim limits.Limits) *Resolver {
+	return &Resolver{store: st, cache: status, broker: broker, lim: lim}
+}
+
+// page turns first/after into a store page, within the configured bounds.
+func (r *Resolver) page(ctx context.Context, first *int, after *string, desc bool) (store.Page, error) {
+	p := store.Page{First: r.lim.DefaultPageSize, Desc: desc, WithTotal: wantsTotal(ctx)}
+	if first != nil {
+		if *first < 0 || *first > r.lim.MaxPageSize {
+			return p, apierr.BadInput(ctx, "first", "must be between 0 and %d", r.lim.MaxPageSize)
+		}
+		p.First = *first
+	}
+	if after != nil {
+		p.After = *after
+	}
+	return p, nil
+}
+
+// wantsTotal reports whether the client selected totalCount on the
+// connection being resolved: counting is a second statement, paid only when
+// asked for.
+func wantsTotal(ctx context.Context) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "totalCount" {
+			return true
+		}
+	}
+	return false
+}
+
+// listErr maps a store error on a list to what the client should see.
+func listErr(ctx context.Context, err error) error {
+	if errors.Is(err, store.ErrBadCursor) {
+		return apierr.BadInput(ctx, "after", "not a cursor of this list")
+	}
+	return err
+}
+
+// connection assembles a Relay connection's parts from a page.
+func connection[T, E any](pg store.PageOf[T], edge func(cursor string, node *T) E) (edges []E, nodes []*T, info *model.PageInfo) {
+	edges = make([]E, len(pg.Rows))
+	nodes = make([]*T, len(pg.Rows))
+	info = &model.PageInfo{HasNextPage: pg.HasNext}
+	for i := range pg.Rows {
+		nodes[i] = &pg.Rows[i]
+		edges[i] = edge(pg.Cursors[i], nodes[i])
+	}
+	if n := len(pg.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &pg.Cursors[0], &pg.Cursors[n-1]
+	}
+	return edges, nodes, info
+}
+
+// positionConfirmations is a row's confirmations on the indexed chain now.
+func (r *Resolver) positionConfirmations(ctx context.Context, p *store.Position) (int, error) {
+	tips, err := loadersFrom(ctx).tips.get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return confirmations(tips[p.Chain], p.BlockHeight), nil
+}
+
+// confirmations of a block at height below the indexed tip.
+func confirmations(tip store.Cursor, height int64) int {
+	return int(domain.Confirmations(tip.Height, height))
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -16,6 +15,9 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/herald-indexer/herald/indexer/provider"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -114,7 +116,7 @@ type Follower struct {
 	st    Store
 	log   *slog.Logger
 	obs   Observer
-	sleep func(ctx context.Context, d time.Duration) error
+	clock provider.Clock
 	// lastHead is the tip height seen by the latest Step.
 	lastHead int64
 }
@@ -122,12 +124,17 @@ type Follower struct {
 // NewFollower returns a follower for one chain.
 func NewFollower(cfg Config, src Source, st Store, log *slog.Logger, obs Observer) *Follower {
 	cfg.setDefaults()
-	return &Follower{cfg: cfg, src: src, st: st, log: log.With("chain", cfg.Chain), obs: obs, sleep: sleepCtx}
+	return &Follower{cfg: cfg, src: src, st: st, log: log.With("chain", cfg.Chain), obs: obs, clock: provider.RealClock{}}
 }
 
 // Run follows the chain until ctx ends (returning nil) or the chain cannot go
 // on safely (ErrReorgTooDeep). Other errors are retried with backoff.
 func (f *Follower) Run(ctx context.Context) error {
+	// Exponential, with jitter so that retrying followers do not move in
+	// step.
+	retry := &backoff.ExponentialBackOff{
+		InitialInterval: f.cfg.RetryMin, MaxInterval: f.cfg.RetryMax, Multiplier: 2, RandomizationFactor: 0.5,
+	}
 	failures := 0
 	for {
 		progressed, err := f.Step(ctx)
@@ -139,18 +146,20 @@ func (f *Follower) Run(ctx context.Context) error {
 			return fmt.Errorf("chain %s stopped: %w", f.cfg.Chain, err)
 		case err != nil:
 			failures++
-			delay := backoff(f.cfg.RetryMin, f.cfg.RetryMax, failures)
+			delay := retry.NextBackOff()
 			f.log.Warn("indexing failed; retrying", "err", err, "attempt", failures, "retry_in", delay)
 			if f.obs.Failed != nil {
 				f.obs.Failed(f.cfg.Chain, err)
 			}
-			if f.sleep(ctx, delay) != nil {
+			if f.clock.Sleep(ctx, delay) != nil {
 				return nil
 			}
 		case progressed:
 			failures = 0
+			retry.Reset()
 		default:
 			failures = 0
+			retry.Reset()
 			if err := f.waitForBlock(ctx); err != nil {
 				return nil
 			}
@@ -161,14 +170,14 @@ func (f *Follower) Run(ctx context.Context) error {
 func (f *Follower) waitForBlock(ctx context.Context) error {
 	w, ok := f.src.(HeadWaiter)
 	if !ok {
-		return f.sleep(ctx, f.cfg.PollInterval)
+		return f.clock.Sleep(ctx, f.cfg.PollInterval)
 	}
 	// The poll interval still bounds the wait: tip reorgs are looked for then.
 	wctx, cancel := context.WithTimeout(ctx, f.cfg.PollInterval)
 	defer cancel()
 	if err := w.WaitHead(wctx, f.lastHead); err != nil && ctx.Err() == nil && wctx.Err() == nil {
 		// A broken subscription must not turn into a busy loop.
-		return f.sleep(ctx, f.cfg.PollInterval)
+		return f.clock.Sleep(ctx, f.cfg.PollInterval)
 	}
 	return ctx.Err()
 }
@@ -311,25 +320,4 @@ func checkLinked(blocks []store.Block, from int64) error {
 		}
 	}
 	return nil
-}
-
-// backoff is exponential with full jitter: a random delay up to
-// min(max, base·2^attempt), so retrying followers do not move in step.
-func backoff(base, limit time.Duration, attempt int) time.Duration {
-	d := limit
-	if attempt < 30 {
-		d = min(limit, base<<attempt)
-	}
-	return time.Duration(rand.Int64N(int64(d))) + base/2
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -332,7 +332,10 @@ func (s *Store) nullifiersByHashStmt(ctx context.Context) (*sql.Stmt, error) {
 	return s.byHash, nil
 }
 
-// textArray is a PostgreSQL text[] literal of ss, each element quoted.
+// textArray is a PostgreSQL text[] literal of ss, each element quoted, for
+// a parameter of the prepared statement above. Neither library herald uses
+// writes one: pgdialect.Array renders arrays into query text (as SQL
+// literals, quoted and escaped for it), and pgdriver encodes no slices.
 func textArray(ss []string) string {
 	var b strings.Builder
 	b.Grow(len(ss) * 72) // 0x + 64 hex digits, quoted

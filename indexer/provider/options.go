@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"time"
 )
 
@@ -17,7 +16,7 @@ type config struct {
 	threshold int
 	cooldown  time.Duration
 	clock     Clock
-	rand      func() float64
+	jitter    float64
 	onResult  func(provider, op string, err error, d time.Duration)
 }
 
@@ -29,8 +28,8 @@ func defaultConfig() config {
 		max:       5 * time.Second,
 		threshold: 5,
 		cooldown:  30 * time.Second,
-		clock:     realClock{},
-		rand:      rand.Float64,
+		clock:     RealClock{},
+		jitter:    0.5,
 	}
 }
 
@@ -46,8 +45,10 @@ func (c config) validate() error {
 		return errors.New("breaker threshold must be at least 1")
 	case c.cooldown < 0:
 		return errors.New("negative breaker cool-down")
-	case c.clock == nil || c.rand == nil:
-		return errors.New("nil clock or random source")
+	case c.clock == nil:
+		return errors.New("nil clock")
+	case c.jitter < 0 || c.jitter > 1:
+		return errors.New("jitter must be between 0 and 1")
 	}
 	return nil
 }
@@ -64,8 +65,8 @@ func WithAttempts(n int) Option {
 	return func(c *config) { c.attempts = n }
 }
 
-// WithBackoff sets the delay between retry rounds: full jitter over
-// min(maxDelay, base·2^round) (default 100ms, 5s).
+// WithBackoff sets the delay between retry rounds: min(maxDelay, base·2^round)
+// with jitter (default 100ms, 5s).
 func WithBackoff(base, maxDelay time.Duration) Option {
 	return func(c *config) { c.base, c.max = base, maxDelay }
 }
@@ -81,10 +82,11 @@ func WithClock(clock Clock) Option {
 	return func(c *config) { c.clock = clock }
 }
 
-// WithRand replaces the jitter source; f returns a number in [0, 1) and must be
-// safe for concurrent use.
-func WithRand(f func() float64) Option {
-	return func(c *config) { c.rand = f }
+// WithJitter spreads each delay at random over ±factor of itself (default
+// 0.5), so that callers retrying together do not move in step; 0 makes the
+// delays exact.
+func WithJitter(factor float64) Option {
+	return func(c *config) { c.jitter = factor }
 }
 
 // WithOnResult calls f after every attempt, with the provider's name, op, the
@@ -94,11 +96,14 @@ func WithOnResult(f func(provider, op string, err error, d time.Duration)) Optio
 	return func(c *config) { c.onResult = f }
 }
 
-type realClock struct{}
+// RealClock is time as it passes.
+type RealClock struct{}
 
-func (realClock) Now() time.Time { return time.Now() }
+// Now implements Clock.
+func (RealClock) Now() time.Time { return time.Now() }
 
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+// Sleep implements Clock.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -8,9 +8,10 @@
 //     as its breaker closes.
 //   - Every attempt has its own timeout. A failed attempt fails over at once to the
 //     next admissible provider not yet tried by this call. Once every admissible
-//     provider has been tried, Do sleeps an exponential backoff with full jitter,
-//     rand[0, min(max, base·2^round)), and starts another round. The attempt budget
-//     bounds the number of requests one call makes.
+//     provider has been tried, Do sleeps an exponential backoff, min(max,
+//     base·2^round) spread at random over ±jitter of itself (cenkalti/backoff), and
+//     starts another round. The attempt budget bounds the number of requests one
+//     call makes.
 //   - Each provider has a breaker: after Threshold consecutive failures it opens
 //     and the provider is skipped for Cooldown. The first request after the
 //     cool-down is a single half-open probe (other callers keep skipping the
@@ -40,6 +41,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cenkalti/backoff/v5"
 )
 
 // ErrUnavailable is wrapped by the error Do returns once its attempt budget is spent.
@@ -141,7 +144,7 @@ func Do[T, R any](ctx context.Context, p *Pool[T], op string, fn func(ctx contex
 	var zero R
 	tried := make([]bool, len(p.members))
 	last := make([]error, len(p.members))
-	round := 0
+	retry := p.newBackoff()
 	for range p.cfg.attempts {
 		if err := ctx.Err(); err != nil {
 			return zero, fmt.Errorf("%s: %w", op, err)
@@ -149,10 +152,9 @@ func Do[T, R any](ctx context.Context, p *Pool[T], op string, fn func(ctx contex
 		i, probe := p.acquire(tried, false)
 		if i < 0 && slices.Contains(tried, true) {
 			// Every admissible provider has had its turn: back off, then start over.
-			if err := p.cfg.clock.Sleep(ctx, p.backoff(round)); err != nil {
+			if err := p.cfg.clock.Sleep(ctx, retry.NextBackOff()); err != nil {
 				return zero, fmt.Errorf("%s: %w", op, err)
 			}
-			round++
 			clear(tried)
 		}
 		if i < 0 {
@@ -265,17 +267,11 @@ func (p *Pool[T]) release(i int, probe bool) {
 	}
 }
 
-// backoff is the full-jitter delay before retry round round+1.
-func (p *Pool[T]) backoff(round int) time.Duration {
-	d := p.cfg.base
-	for range round {
-		if d >= p.cfg.max/2 {
-			d = p.cfg.max
-			break
-		}
-		d *= 2
+// newBackoff is the delays between one call's retry rounds.
+func (p *Pool[T]) newBackoff() *backoff.ExponentialBackOff {
+	return &backoff.ExponentialBackOff{
+		InitialInterval: p.cfg.base, MaxInterval: p.cfg.max, Multiplier: 2, RandomizationFactor: p.cfg.jitter,
 	}
-	return time.Duration(p.cfg.rand() * float64(min(d, p.cfg.max)))
 }
 
 // States returns a snapshot of every provider's health, in list order.

@@ -115,7 +115,7 @@ func newTestPool(t *testing.T, clock *fakeClock, nodes []*node, opts ...Option) 
 	}
 	opts = append([]Option{
 		WithClock(clock),
-		WithRand(func() float64 { return 0.5 }),
+		WithJitter(0),
 		WithBackoff(100*time.Millisecond, 500*time.Millisecond),
 	}, opts...)
 	p, err := NewPool(providers, opts...)
@@ -362,31 +362,34 @@ func TestParentCancel(t *testing.T) {
 	}
 }
 
-func TestBackoffFullJitter(t *testing.T) {
+func TestBackoffBetweenRounds(t *testing.T) {
 	tests := []struct {
-		rand float64
-		want []time.Duration
+		jitter   float64
+		want     []time.Duration // ms, before jitter
+		min, max float64         // bounds of each delay, as a share of want
 	}{
-		{rand: 0.5, want: []time.Duration{50, 100, 200, 250, 250}},
-		{rand: 0, want: []time.Duration{0, 0, 0, 0, 0}},
+		{jitter: 0, want: []time.Duration{100, 200, 400, 500, 500}, min: 1, max: 1},
+		{jitter: 0.5, want: []time.Duration{100, 200, 400, 500, 500}, min: 0.5, max: 1.5},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.rand), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.jitter), func(t *testing.T) {
 			clock := newFakeClock()
 			p := newTestPool(t, clock, newNodes(errRefused),
 				WithAttempts(6),
 				WithBreaker(100, time.Minute),
-				WithRand(func() float64 { return tt.rand }),
+				WithJitter(tt.jitter),
 			)
 			if _, err := Do(t.Context(), p, "get", get); !errors.Is(err, ErrUnavailable) {
 				t.Fatalf("Do error = %v; want ErrUnavailable", err)
 			}
-			want := make([]time.Duration, len(tt.want))
-			for i, ms := range tt.want {
-				want[i] = ms * time.Millisecond
+			if len(clock.slept) != len(tt.want) {
+				t.Fatalf("slept %v; want %d delays", clock.slept, len(tt.want))
 			}
-			if !slices.Equal(clock.slept, want) {
-				t.Errorf("slept %v; want %v", clock.slept, want)
+			for i, ms := range tt.want {
+				d, want := clock.slept[i], ms*time.Millisecond
+				if float64(d) < tt.min*float64(want) || float64(d) > tt.max*float64(want)+1 {
+					t.Errorf("delay %d: %v; want %v within ×[%v, %v]", i, d, want, tt.min, tt.max)
+				}
 			}
 		})
 	}

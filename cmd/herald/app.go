@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,10 +67,11 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		reg := newRegistry()
 		var actors []actor
 		if r.index {
-			as, err := indexers(ctx, cfg, st, reg, log)
+			as, closeChains, err := indexers(ctx, cfg, st, reg, log)
 			if err != nil {
 				return err
 			}
+			defer closeChains()
 			actors = append(actors, as...)
 		}
 		if r.serve {
@@ -97,27 +99,38 @@ type chainSource interface {
 }
 
 // indexers builds one follower per configured chain, plus a reporter of its
-// providers' health. A chain that cannot be set up stops start-up: nothing
-// runs half-configured.
-func indexers(ctx context.Context, cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.Logger) ([]actor, error) {
+// providers' health; closeChains releases the chains' connections once the
+// followers are done. A chain that cannot be set up stops start-up, and the
+// chains built before it are closed: nothing runs half-configured.
+func indexers(ctx context.Context, cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.Logger) (actors []actor, closeChains func(), err error) {
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	m, err := indexer.NewMetrics(reg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var actors []actor
 	for i, bc := range cfg.Bitcoin {
 		chain, err := bitcoin.New(ctx, bc, log.With("chain", bc.Name), bitcoin.WithNoticeHook(func(chain string, _ int64, n bitcoin.Notice) {
 			m.Skipped(chain, n.Reason)
 		}))
 		if err != nil {
-			return nil, fmt.Errorf("bitcoin[%d] (%s): %w", i, bc.Name, err)
+			return nil, nil, fmt.Errorf("bitcoin[%d] (%s): %w", i, bc.Name, err)
 		}
 		var cols []store.Collection
 		for _, c := range chain.Collections() {
 			cols = append(cols, store.Collection{Name: c.Name, Creator: c.Address.EncodeAddress(), MinFeeSats: c.MinFeeSats, MinConfirmations: c.MinConfirmations})
 		}
 		if err := st.SyncCollections(ctx, bc.Name, cols); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		actors = append(actors, follow(bc.Name, bc.FollowerConfig(), chain, st, m, log)...)
 	}
@@ -126,18 +139,12 @@ func indexers(ctx context.Context, cfg Config, st *store.Store, reg prometheus.R
 			m.Skipped(ec.Name, "malformed "+e.Event)
 		}))
 		if err != nil {
-			return nil, fmt.Errorf("evm[%d] (%s): %w", i, ec.Name, err)
+			return nil, nil, fmt.Errorf("evm[%d] (%s): %w", i, ec.Name, err)
 		}
-		as := follow(ec.Name, ec.FollowerConfig(), chain, st, m, log)
-		// The chain's connections close when its follower is done.
-		run := as[0].run
-		as[0].run = func(ctx context.Context) error {
-			defer chain.Close()
-			return run(ctx)
-		}
-		actors = append(actors, as...)
+		closers = append(closers, chain.Close)
+		actors = append(actors, follow(ec.Name, ec.FollowerConfig(), chain, st, m, log)...)
 	}
-	return actors, nil
+	return actors, closeAll, nil
 }
 
 func follow(name string, fc indexer.Config, src chainSource, st *store.Store, m *indexer.Metrics, log *slog.Logger) []actor {
@@ -190,19 +197,26 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP.MaxLag))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	streams, endStreams := context.WithCancel(context.Background())
+	srv := &http.Server{Handler: endedWith(streams, mux), ReadHeaderTimeout: 10 * time.Second}
+	// Shutdown neither waits for nor closes hijacked connections
+	// (websockets), and waits for streaming responses (SSE) until its
+	// deadline: both are ended when it starts.
+	srv.RegisterOnShutdown(endStreams)
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
+		endStreams()
 		return nil, nil, fmt.Errorf("http.listen: %w", err)
 	}
 	return []actor{
-		{name: "event log followers", run: gw.Run},
+		{name: "event log follower", run: gw.Run},
 		{name: "http " + cfg.HTTP.Listen, run: func(ctx context.Context) error {
 			log.Info("gateway listening", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
 			case err := <-errc:
+				endStreams()
 				return err
 			case <-ctx.Done():
 				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -213,6 +227,22 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 			}
 		}},
 	}, ln.Addr(), nil
+}
+
+// endedWith ends the long-lived requests — websockets and Server-Sent
+// Events — when streams ends; other requests finish as they would.
+func endedWith(streams context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "" && !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(streams, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // readiness is ready when the database answers and no chain trails its head

@@ -87,11 +87,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	for flagValue, field := range map[string]*string{
-		*databaseURL: &cfg.DatabaseURL, *dataDir: &cfg.DataDir, *logLevel: &cfg.Log.Level, *logFormat: &cfg.Log.Format,
+	// Flags win over the environment and the file, and only then is the
+	// whole configuration validated: a flag may correct a bad variable.
+	for _, o := range []struct {
+		flag  string
+		field *string
+	}{
+		{*databaseURL, &cfg.DatabaseURL}, {*dataDir, &cfg.DataDir}, {*logLevel, &cfg.Log.Level}, {*logFormat, &cfg.Log.Format},
 	} {
-		if flagValue != "" {
-			*field = flagValue
+		if o.flag != "" {
+			*o.field = o.flag
 		}
 	}
 	if err := cfg.validate(); err != nil {
@@ -197,9 +202,9 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger, args []string, s
 func withStore(ctx context.Context, cfg Config, log *slog.Logger, fn func(*store.Store) error) (err error) {
 	url := cfg.DatabaseURL
 	if url == "" {
-		srv, err := pglaunch.Start(ctx, pglaunch.Options{DataDir: cfg.pgDataDir(), Logger: log})
-		if err != nil {
-			return fmt.Errorf("embedded postgres (install PostgreSQL 14+ or set DATABASE_URL): %w", err)
+		srv, startErr := pglaunch.Start(ctx, pglaunch.Options{DataDir: cfg.pgDataDir(), Logger: log})
+		if startErr != nil {
+			return fmt.Errorf("embedded postgres (install PostgreSQL 14+ or set DATABASE_URL): %w", startErr)
 		}
 		defer func() {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)

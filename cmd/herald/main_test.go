@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
 
@@ -83,9 +89,55 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	}
 }
 
+// Each flag sets its own setting: two flags with the same value must not
+// collapse into one (the invalid level here must be reported).
+func TestFlagsSetTheirOwnSettings(t *testing.T) {
+	var out bytes.Buffer
+	err := run([]string{"-log-format", "json", "-log-level", "json", "version"}, env(nil), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "log.level") {
+		t.Fatalf("err = %v, want one naming log.level", err)
+	}
+}
+
+// Flags win over the environment, so a flag corrects a bad variable.
+func TestFlagOverridesABadEnvironmentValue(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-log-level", "debug", "version"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err != nil {
+		t.Fatalf("-log-level debug over HERALD_LOG_LEVEL=loud: %v", err)
+	}
+	if err := run([]string{"version"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err == nil || !strings.Contains(err.Error(), "log.level") {
+		t.Fatalf("HERALD_LOG_LEVEL=loud alone: err = %v, want one naming log.level", err)
+	}
+}
+
+// When the embedded PostgreSQL does not stop cleanly (here it was killed
+// under herald), the command says so instead of succeeding quietly.
+func TestEmbeddedPostgresStopErrorIsReported(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.DataDir = t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	err := withStore(context.Background(), cfg, log, func(*store.Store) error {
+		pidFile, err := os.ReadFile(filepath.Join(cfg.pgDataDir(), "postmaster.pid"))
+		if err != nil {
+			return err
+		}
+		pid, err := strconv.Atoi(strings.SplitN(string(pidFile), "\n", 2)[0])
+		if err != nil {
+			return err
+		}
+		return syscall.Kill(pid, syscall.SIGKILL)
+	})
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL exited") {
+		t.Fatalf("withStore = %v, want the embedded server's exit reported", err)
+	}
+}
+
 func TestExampleConfigsLoad(t *testing.T) {
 	for _, path := range []string{"../../docs/examples/herald.yaml", "../../docs/examples/abstract-testnet.yaml"} {
 		cfg, err := loadConfig(path, env(nil))
+		if err == nil {
+			err = cfg.validate()
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

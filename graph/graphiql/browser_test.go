@@ -1,24 +1,39 @@
 package graphiql_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/graph/graphiql"
 	"github.com/herald-indexer/herald/graph/graphiql/browsertest"
+	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/store"
+	"github.com/herald-indexer/herald/store/storetest"
 )
 
 // These tests run GraphiQL in headless Chromium (Debian package chromium)
-// against a real GraphQL server, and skip when Chromium is not installed.
+// against herald's gateway on a test database, and skip when Chromium is not
+// installed.
 
-// testServer serves GraphiQL at / and the test schema at /graphql.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+const testChain = "bitcoin-regtest"
+
+// testServer serves GraphiQL at / and herald's gateway at /graphql.
 type testServer struct {
 	*httptest.Server
+	store *store.Store
+	// tip is the newest block applied; only one goroutine applies at a time.
+	tip store.BlockRef
 
 	mu sync.Mutex
 	// exampleHeaders are the X-Example header values of the GraphQL
@@ -28,8 +43,24 @@ type testServer struct {
 
 func newTestServer(t *testing.T, opts graphiql.Options) *testServer {
 	t.Helper()
-	ts := &testServer{}
-	gql := newGraphQLHandler(t)
+	st := storetest.New(t)
+	gw, err := graph.New(graph.Options{Store: st, Limits: limits.Defaults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = gw.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+
+	ts := &testServer{store: st, tip: store.BlockRef{Hash: storetest.Hash("genesis")}}
+	gql := gw.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := r.Header.Get("X-Example"); v != "" {
@@ -51,13 +82,61 @@ func (ts *testServer) sawExampleHeader(want string) bool {
 	return slices.Contains(ts.exampleHeaders, want)
 }
 
+// applyBlock indexes the block after the tip, as the indexer would.
+func (ts *testServer) applyBlock() error {
+	ref := storetest.Chain(ts.tip.Height+1, 1, ts.tip.Hash, "browser")[0]
+	batch := store.Batch{Chain: testChain, Blocks: []store.Block{{BlockRef: ref}}, Head: ref.Height, KeepBlocks: 100}
+	if err := ts.store.Apply(context.Background(), batch); err != nil {
+		return err
+	}
+	ts.tip = ref
+	return nil
+}
+
+// feedBlocks applies a block every so often until the returned func is
+// called: a subscriber sees the blocks applied once the gateway follows the
+// event log and its subscription has started, and nothing tells the test
+// when both have happened.
+func (ts *testServer) feedBlocks(t *testing.T) (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if err := ts.applyBlock(); err != nil {
+				t.Errorf("apply block: %v", err)
+				return
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	stop = sync.OnceFunc(func() {
+		close(done)
+		<-stopped
+	})
+	t.Cleanup(stop)
+	return stop
+}
+
+const (
+	lookupQuery = "query Lookup($hash: Bytes32!) {\n  nullifier(hash: $hash) {\n    used\n  }\n  _meta {\n    chains {\n      chain\n    }\n  }\n}"
+	lookupVars  = `{"hash": "0x0000000000000000000000000000000000000000000000000000000000000001"}`
+	headsQuery  = "subscription Heads {\n  chainHeads {\n    chain\n    height\n  }\n}"
+)
+
 func TestBrowserRendersPage(t *testing.T) {
 	srv := newTestServer(t, graphiql.Options{
 		Title:   "herald test",
 		Headers: `{"X-Example": "1"}`,
 		DefaultTabs: []graphiql.Tab{
-			{Query: "query Greet($name: String!) {\n  greeting(name: $name)\n}", Variables: `{"name": "browser"}`},
-			{Query: "subscription Count {\n  ticks(count: 3)\n}"},
+			{Query: lookupQuery, Variables: lookupVars},
+			{Query: headsQuery},
 		},
 	})
 
@@ -67,9 +146,9 @@ func TestBrowserRendersPage(t *testing.T) {
 		"graphiql-container",
 		"<title>herald test</title>",
 		// Tabs are titled with their operation names.
-		">Greet<", ">Count<",
+		">Lookup<", ">Heads<",
 		// The active tab's query, as CodeMirror renders it.
-		">greeting<",
+		">nullifier<",
 		// The documentation explorer lists the schema's root types.
 		">Query<", ">Subscription<",
 	} {
@@ -86,37 +165,48 @@ func TestBrowserExecutes(t *testing.T) {
 	tests := []struct {
 		name string
 		tab  graphiql.Tab
-		want string
-		// wantWebsocket is whether the operation must go over a websocket.
-		wantWebsocket bool
+		want []string
+		// subscription is whether the operation goes over a websocket and
+		// waits for blocks to be applied.
+		subscription bool
 		// wantHeader is an X-Example request header value the server must see.
 		wantHeader string
 	}{
 		{
 			name: "query over HTTP",
-			tab: graphiql.Tab{
-				Query:     "query Greet($name: String!) {\n  greeting(name: $name)\n}",
-				Variables: `{"name": "browser"}`,
-				Headers:   `{"X-Example": "from the tab"}`,
-			},
-			want:       `"greeting": "Hello, browser!"`,
+			tab:  graphiql.Tab{Query: lookupQuery, Variables: lookupVars, Headers: `{"X-Example": "from the tab"}`},
+			// The block applied before the page opened.
+			want:       []string{`"chain": "` + testChain + `"`, `"used": false`},
 			wantHeader: "from the tab",
 		},
 		{
-			name:          "subscription over graphql-transport-ws",
-			tab:           graphiql.Tab{Query: "subscription Count {\n  ticks(count: 3)\n}"},
-			want:          `"ticks": 3`,
-			wantWebsocket: true,
+			name:         "subscription over graphql-transport-ws",
+			tab:          graphiql.Tab{Query: headsQuery},
+			want:         []string{`"height"`, `"chain": "` + testChain + `"`},
+			subscription: true,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newTestServer(t, graphiql.Options{DefaultTabs: []graphiql.Tab{tt.tab}})
+			if err := srv.applyBlock(); err != nil {
+				t.Fatal(err)
+			}
+			// The page has fetched the schema: the gateway answers.
 			page := browsertest.OpenGraphiQL(t, srv.URL+"/")
 
-			got, err := page.Execute(tt.want)
+			if tt.subscription {
+				stop := srv.feedBlocks(t)
+				defer stop()
+			}
+			got, err := page.Execute(tt.want[0])
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, want := range tt.want[1:] {
+				if !strings.Contains(got, want) {
+					t.Errorf("response lacks %s: %s", want, got)
+				}
 			}
 			if strings.Contains(got, `"errors"`) {
 				t.Errorf("response has errors: %s", got)
@@ -134,8 +224,8 @@ func TestBrowserExecutes(t *testing.T) {
 					sawWebsocket = true
 				}
 			}
-			if sawWebsocket != tt.wantWebsocket {
-				t.Errorf("websocket to %s opened: %v, want %v; requests: %v", wsURL, sawWebsocket, tt.wantWebsocket, requests)
+			if sawWebsocket != tt.subscription {
+				t.Errorf("websocket to %s opened: %v, want %v; requests: %v", wsURL, sawWebsocket, tt.subscription, requests)
 			}
 			if tt.wantHeader != "" && !srv.sawExampleHeader(tt.wantHeader) {
 				t.Errorf("no request had X-Example: %s", tt.wantHeader)

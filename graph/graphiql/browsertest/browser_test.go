@@ -7,8 +7,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/herald-indexer/herald/graph/graphiql/browsertest"
 )
@@ -95,4 +99,78 @@ func TestPageReportsWhatItDid(t *testing.T) {
 	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Errorf("screenshot is not a PNG")
 	}
+}
+
+func TestBrowserEndsWithTheTest(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `<!doctype html><p>hello</p>`)
+	})
+	ignore := goleak.IgnoreCurrent()
+	var browser []int
+	t.Run("page", func(t *testing.T) {
+		p := browsertest.Open(t, srv.URL+"/")
+		if err := p.Eval("0", nil); err != nil {
+			t.Fatal(err)
+		}
+		browser = descendants(t, os.Getpid())
+		if len(browser) == 0 {
+			t.Fatal("no browser processes")
+		}
+	})
+	// A loaded machine may take a while to wind the connections down; the
+	// processes are gone when Open's cleanup returns.
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		if err = goleak.Find(ignore); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Error(err)
+	}
+	for _, pid := range browser {
+		if state, _, ok := procStat(pid); ok && state != "Z" {
+			t.Errorf("browser process %d still runs (state %s)", pid, state)
+		}
+	}
+}
+
+// descendants returns the processes below pid.
+func descendants(t *testing.T, pid int) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	children := map[int][]int{}
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if _, ppid, ok := procStat(p); ok {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	var out []int
+	for queue := children[pid]; len(queue) > 0; queue = queue[1:] {
+		out = append(out, queue[0])
+		queue = append(queue, children[queue[0]]...)
+	}
+	return out
+}
+
+// procStat reads a process's state and parent from /proc/pid/stat.
+func procStat(pid int) (state string, ppid int, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", 0, false
+	}
+	// pid (comm) state ppid …; comm may hold spaces and parentheses.
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(fields) < 2 {
+		return "", 0, false
+	}
+	ppid, err = strconv.Atoi(fields[1])
+	return fields[0], ppid, err == nil
 }

@@ -105,6 +105,8 @@ func (p *Page) Execute(want string) (string, error) {
 
 // report describes what the page did, for failure messages.
 func (p *Page) report() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var b strings.Builder
 	b.WriteString("\nrequests:")
 	for _, r := range p.requests {

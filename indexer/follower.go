@@ -53,6 +53,8 @@ type Store interface {
 	BlockHash(ctx context.Context, chain string, height int64) (string, bool, error)
 	Apply(ctx context.Context, b store.Batch) error
 	Rollback(ctx context.Context, chain string, toHeight int64) error
+	// SetHead records the head the source reports, between batches.
+	SetHead(ctx context.Context, chain string, head int64) error
 }
 
 // ErrReorgTooDeep stops a chain whose reorg goes below the reorg window: the
@@ -198,11 +200,17 @@ func (f *Follower) Step(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("read head: %w", err)
 	}
 	f.lastHead = head.Height
+	if ok && head.Height != cur.Head {
+		if err := f.st.SetHead(ctx, f.cfg.Chain, head.Height); err != nil {
+			return false, err
+		}
+	}
 	target := head.Height - (f.cfg.Confirmations - 1)
 	if target < next {
-		// Nothing new to index, but the tip itself may have been replaced.
-		if ok && head.Height >= cur.Height {
-			return f.checkTip(ctx, cur)
+		// Nothing new to index, but the tip itself may have been replaced,
+		// by a branch of any length: shorter ones included.
+		if ok {
+			return f.checkTip(ctx, cur, head)
 		}
 		return false, nil
 	}
@@ -235,12 +243,8 @@ func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, he
 		// The source saw the chain change while it fetched; fetch again.
 		return false, err
 	}
-	finalized := head.Finalized
-	if finalized <= 0 {
-		finalized = head.Height - f.cfg.ReorgWindow
-	}
 	batch := store.Batch{
-		Chain: f.cfg.Chain, Blocks: blocks, Head: head.Height, Finalized: max(finalized, 0),
+		Chain: f.cfg.Chain, Blocks: blocks, Head: head.Height, Finalized: f.finalized(head),
 		KeepBlocks: f.cfg.ReorgWindow + 1,
 	}
 	if err := f.st.Apply(ctx, batch); err != nil {
@@ -252,23 +256,56 @@ func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, he
 	return true, nil
 }
 
-// checkTip looks for a reorg that replaced the indexed tip without yet
-// extending past it.
-func (f *Follower) checkTip(ctx context.Context, cur store.Cursor) (bool, error) {
-	ref, err := f.src.BlockRef(ctx, cur.Height)
-	if err != nil {
-		return false, fmt.Errorf("read block %d: %w", cur.Height, err)
+// finalized is the highest block that no reorg can take away: the chain's
+// own word where it has one, else what the reorg window implies.
+func (f *Follower) finalized(head Head) int64 {
+	if head.Finalized > 0 {
+		return head.Finalized
 	}
-	if ref.Hash == cur.Hash {
+	return max(head.Height-f.cfg.ReorgWindow, 0)
+}
+
+// checkTip looks for a reorg that replaced the indexed tip without yet
+// extending past it. It compares the highest block both chains have: the
+// indexed tip, or the source's head when that is below it. A head below
+// the tip whose block is the one indexed at its height is a source that has
+// not caught up (or a branch not grown yet): nothing to roll back on its
+// word. A different block there means the indexed tip is orphaned, whatever
+// the new branch's length.
+func (f *Follower) checkTip(ctx context.Context, cur store.Cursor, head Head) (bool, error) {
+	at := min(cur.Height, head.Height)
+	if at < cur.StartHeight {
+		return false, nil // the source is behind where indexing began
+	}
+	ref, err := f.src.BlockRef(ctx, at)
+	if err != nil {
+		return false, fmt.Errorf("read block %d: %w", at, err)
+	}
+	stored := cur.Hash
+	if at < cur.Height {
+		var found bool
+		if stored, found, err = f.st.BlockHash(ctx, f.cfg.Chain, at); err != nil {
+			return false, err
+		}
+		if !found {
+			return false, fmt.Errorf("%w: the source's head %d is below the stored blocks (tip %d)", ErrReorgTooDeep, at, cur.Height)
+		}
+	}
+	if ref.Hash == stored {
 		return false, nil
 	}
-	return true, f.reorg(ctx, cur)
+	return true, f.reorgFrom(ctx, cur, at)
 }
 
 // reorg walks back from the indexed tip to the last block the source and the
 // store agree on, and rolls the store back to it.
 func (f *Follower) reorg(ctx context.Context, cur store.Cursor) error {
-	ancestor, err := f.commonAncestor(ctx, cur)
+	return f.reorgFrom(ctx, cur, cur.Height)
+}
+
+// reorgFrom is reorg when the source has no block above height from.
+func (f *Follower) reorgFrom(ctx context.Context, cur store.Cursor, from int64) error {
+	ancestor, err := f.commonAncestor(ctx, cur, from)
 	if err != nil {
 		return err
 	}
@@ -283,9 +320,9 @@ func (f *Follower) reorg(ctx context.Context, cur store.Cursor) error {
 	return nil
 }
 
-func (f *Follower) commonAncestor(ctx context.Context, cur store.Cursor) (int64, error) {
+func (f *Follower) commonAncestor(ctx context.Context, cur store.Cursor, from int64) (int64, error) {
 	lowest := cur.Height - f.cfg.ReorgWindow
-	for h := cur.Height; h >= lowest; h-- {
+	for h := from; h >= lowest; h-- {
 		if h < cur.StartHeight {
 			// Everything indexed was reorganised away: start over.
 			return h, nil

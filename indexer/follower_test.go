@@ -231,3 +231,79 @@ func TestFollowerStartOverWhenStartBlockReorged(t *testing.T) {
 	}
 	assertSame(t, storetest.Snapshot(t, s, storetest.Tables...), replay(t, chain))
 }
+
+// A reorg to a branch with fewer blocks than the indexed chain (fork
+// choice that is not longest-chain does this; so can a most-work chain) is
+// rolled back at once, without waiting for the new branch to grow past the
+// indexed tip.
+func TestFollowerShorterBranch(t *testing.T) {
+	s := storetest.New(t)
+	chain := newScriptedChain(100, 30) // tip 129
+	f := newFollower(chain, s)
+	if err := catchUp(t, f); err != nil {
+		t.Fatal(err)
+	}
+	chain.fork(125, 2, "shorter") // tip 126: five blocks replaced by two
+	if err := catchUp(t, f); err != nil {
+		t.Fatal(err)
+	}
+	// Everything as a clean index of the new chain has it, but for the
+	// recent block hashes: those pruned below 129's window are not back.
+	got, want := storetest.Snapshot(t, s, storetest.Tables...), replay(t, chain)
+	got["blocks"], want["blocks"] = "", ""
+	assertSame(t, got, want)
+	for h := int64(120); h <= 126; h++ {
+		stored, ok, err := s.BlockHash(context.Background(), "scripted", h)
+		ref, _ := chain.BlockRef(context.Background(), h)
+		if err != nil || !ok || stored != ref.Hash {
+			t.Errorf("stored block %d: %s (found %v, %v), want %s", h, stored, ok, err, ref.Hash)
+		}
+	}
+	cur, _, err := s.Cursor(context.Background(), "scripted")
+	if err != nil || cur.Height != 126 || cur.Head != 126 {
+		t.Fatalf("cursor %+v (%v), want height and head 126", cur, err)
+	}
+}
+
+// laggingChain shows a chain as a source that has not caught up with it
+// sees it: only up to lag blocks below its tip.
+type laggingChain struct {
+	*scriptedChain
+	lag int64
+}
+
+func (c laggingChain) Head(ctx context.Context) (indexer.Head, error) {
+	h, err := c.scriptedChain.Head(ctx)
+	h.Height -= c.lag
+	return h, err
+}
+
+func (c laggingChain) BlockRef(ctx context.Context, h int64) (store.BlockRef, error) {
+	if head, _ := c.Head(ctx); h > head.Height {
+		return store.BlockRef{}, fmt.Errorf("no block at %d yet", h)
+	}
+	return c.scriptedChain.BlockRef(ctx, h)
+}
+
+// A source that is merely behind the indexed tip never causes a rollback:
+// its blocks are the indexed ones, and the follower waits for it. Its head
+// is what _meta reports.
+func TestFollowerLaggingSourceRollsNothingBack(t *testing.T) {
+	s := storetest.New(t)
+	chain := newScriptedChain(100, 30)
+	if err := catchUp(t, newFollower(chain, s)); err != nil {
+		t.Fatal(err)
+	}
+	before := storetest.Snapshot(t, s, storetest.Tables...)
+	lagging := newFollower(laggingChain{chain, 4}, s)
+	for range 3 {
+		if progressed, err := lagging.Step(context.Background()); err != nil || progressed {
+			t.Fatalf("step behind a lagging source: progressed %v, err %v", progressed, err)
+		}
+	}
+	assertSame(t, storetest.Snapshot(t, s, storetest.Tables...), before)
+	cur, _, err := s.Cursor(context.Background(), "scripted")
+	if err != nil || cur.Height != 129 || cur.Head != 125 {
+		t.Fatalf("cursor %+v (%v), want height 129 and the source's head 125", cur, err)
+	}
+}

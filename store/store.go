@@ -133,6 +133,17 @@ func (s *Store) Cursors(ctx context.Context) ([]Cursor, error) {
 	return cs, nil
 }
 
+// SetHead records a chain's head as its source reports it between batches
+// (a batch records it with the cursor, and the finalized height with it).
+func (s *Store) SetHead(ctx context.Context, chain string, head int64) error {
+	if _, err := s.db.NewUpdate().Model((*Cursor)(nil)).
+		Set("head = ?", head).
+		Where("chain = ?", chain).Exec(ctx); err != nil {
+		return fmt.Errorf("record head of %s: %w", chain, err)
+	}
+	return nil
+}
+
 // BlockHash returns the stored hash of a chain's block at height; ok is false
 // when no block is stored there (below the reorg window, or never indexed).
 func (s *Store) BlockHash(ctx context.Context, chain string, height int64) (hash string, ok bool, err error) {

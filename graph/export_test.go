@@ -1,5 +1,7 @@
 package graph
 
+import "context"
+
 // Hooks into the gateway's parts for tests in package graph_test.
 
 // OnStatusInvalidate makes the gateway's status cache call f on every eviction.
@@ -30,3 +32,16 @@ func BrokerLive(g *Gateway) bool { return g.follower.Live() }
 
 // BrokerPosition is the newest event the broker has handed out.
 func BrokerPosition(g *Gateway) int64 { return g.broker.Last() }
+
+// HoldFollower keeps the gateway's event log follower from starting until
+// release is closed.
+func HoldFollower(release <-chan struct{}) func(*Options) {
+	return func(o *Options) {
+		o.beforeFollow = func(ctx context.Context) {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+		}
+	}
+}

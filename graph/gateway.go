@@ -60,6 +60,9 @@ type Options struct {
 	// generatedOnly turns the nullifier fast path and the POST transport's
 	// direct writes off (tests compare them with gqlgen's own).
 	generatedOnly bool
+	// beforeFollow, when set, runs before the event log follower starts
+	// (tests hold it back to stage start-up races).
+	beforeFollow func(context.Context)
 }
 
 // Gateway serves GraphQL over HTTP from the store.
@@ -161,6 +164,9 @@ func (g *Gateway) Handler() http.Handler { return g.http.Wrap(g.gql) }
 // subscriptions in step, and then releases the gateway's resources.
 func (g *Gateway) Run(ctx context.Context) error {
 	defer g.close()
+	if g.opts.beforeFollow != nil {
+		g.opts.beforeFollow(ctx)
+	}
 	return g.follower.Run(ctx)
 }
 

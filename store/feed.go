@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -99,11 +100,26 @@ func (s *Store) TipsAt(ctx context.Context, at int64) (map[string]int64, error) 
 }
 
 // UnconfirmedAt returns the registrations that, as the log stood at event id
-// `at`, were on their chain with fewer than minConf confirmations: what a
-// subscriber resuming after `at` still waits to see CONFIRMED.
+// `at`, were on their chain with fewer than minConf confirmations from the
+// tip then. Those a subscriber resuming after `at` still waits to see
+// CONFIRMED are among them; some may have been deeper before a reorg to a
+// shorter branch, and confirmed then (RegistrationLog tells).
 func (s *Store) UnconfirmedAt(ctx context.Context, at int64, tips map[string]int64, minConf int64) ([]Event, error) {
+	// Registrations are on the chains with collections; a chain whose first
+	// batch is not complete at `at` has no tip yet (a batch logs its rows
+	// before its block).
+	cols, err := s.Collections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chains := maps.Clone(tips)
+	for _, c := range cols {
+		if _, ok := chains[c.Chain]; !ok {
+			chains[c.Chain] = 0
+		}
+	}
 	var out []Event
-	for chain, tip := range tips {
+	for chain, tip := range chains {
 		var evs []Event
 		if err := s.db.NewSelect().Model(&evs).DistinctOn("key").
 			Where("entity = ? AND chain = ? AND id <= ? AND block_height > ?", EntityRegistration, chain, at, tip-minConf+1).
@@ -148,4 +164,17 @@ func (e *Event) Decode() (any, error) {
 		return nil, fmt.Errorf("event %d (%s): %w", e.ID, e.Entity, err)
 	}
 	return v, nil
+}
+
+// RegistrationLog returns a chain's registration and block events with ids
+// in (after, upTo], in id order: what decides which registrations have
+// confirmed.
+func (s *Store) RegistrationLog(ctx context.Context, chain string, after, upTo int64) ([]Event, error) {
+	var evs []Event
+	if err := s.db.NewSelect().Model(&evs).
+		Where("chain = ? AND id > ? AND id <= ? AND entity IN (?, ?)", chain, after, upTo, EntityRegistration, EntityBlock).
+		Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read registrations of %s in events %d..%d: %w", chain, after+1, upTo, err)
+	}
+	return evs, nil
 }

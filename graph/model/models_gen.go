@@ -181,9 +181,10 @@ type ReuseAttemptFilter struct {
 	Time      *TimeRange   `json:"time,omitempty"`
 }
 
-// Subscriptions follow herald's event log. Every event carries its `eventId`; to
-// resume after a disconnect, subscribe again with `afterEventId` set to the last
-// id you processed: you get every matching event after it, in order, then live
+// Subscriptions follow herald's event log. Every event carries its `eventId`, its
+// position in the log (`445`, or `445.2` for the second event derived from row 445);
+// to resume after a disconnect, subscribe again with `afterEventId` set to the last
+// one you processed: you get every matching event after it, in order, then live
 // ones, with no gap and no duplicate. A subscriber that falls too far behind is
 // disconnected with a SLOW_CONSUMER error naming the id to resume from.
 type Subscription struct {

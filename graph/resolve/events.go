@@ -34,29 +34,48 @@ type pendingRegistration struct {
 	reg   *store.Registration
 }
 
-// start reads the tips and the registrations waiting to confirm as the log
-// stood at event id at.
+// start brings the stream to where the log stood at event id at: the
+// chains' tips, and the registrations still waiting to confirm. Whether a
+// registration has confirmed depends on the deepest it has been, not on its
+// depth now (a reorg to a shorter branch makes it shallower again): the
+// registrations that may still wait are read again from the log from the
+// first of them on, through the same conversion a live stream applies.
 func (c *registrationStream) start(ctx context.Context, at int64) error {
 	tips, err := c.st.TipsAt(ctx, at)
 	if err != nil {
 		return err
 	}
-	c.tips, c.pending = tips, map[string]pendingRegistration{}
-	if c.min == 0 {
-		return nil
-	}
-	waiting, err := c.st.UnconfirmedAt(ctx, at, tips, c.min)
-	if err != nil {
-		return err
-	}
-	for _, row := range waiting {
-		p, err := row.Decode()
-		reg, ok := p.(*store.Registration)
-		if err != nil || !ok || !c.matches(reg) || domain.Confirmed(c.depth(reg), reg.BlockHeight, c.min) {
-			continue
+	c.tips, c.pending = map[string]int64{}, map[string]pendingRegistration{}
+	if c.min > 0 {
+		candidates, err := c.st.UnconfirmedAt(ctx, at, tips, c.min)
+		if err != nil {
+			return err
 		}
-		c.pending[registrationKey(reg)] = pendingRegistration{added: row.ID, reg: reg}
+		first := map[string]int64{} // per chain, the first candidate's ADDED event
+		for _, row := range candidates {
+			if f, ok := first[row.Chain]; !ok || row.ID < f {
+				first[row.Chain] = row.ID
+			}
+		}
+		for chain, id := range first {
+			from, err := c.st.TipsAt(ctx, id-1)
+			if err != nil {
+				return err
+			}
+			rows, err := c.st.RegistrationLog(ctx, chain, id-1, at)
+			if err != nil {
+				return err
+			}
+			c.tips[chain] = from[chain]
+			for _, row := range rows {
+				ev := realtime.Event{Event: row}
+				if ev.Payload, err = row.Decode(); err == nil && c.match(&ev) {
+					c.convert(&ev)
+				}
+			}
+		}
 	}
+	c.tips = tips
 	return nil
 }
 

@@ -107,7 +107,9 @@ func TestSubscriptionReadsNFTStatusAsOfItsEvent(t *testing.T) {
 	waitSubscribed(t, e, 1)
 	for i := 1; i < len(blocks); i++ {
 		// The status cache holds the NFT's count before each event.
-		var status struct{ Nft struct{ RegistrationCount int } }
+		var status struct {
+			Nft struct{ RegistrationCount int }
+		}
 		e.query(`query($id: InscriptionID!) { nft(id: $id) { registrationCount } }`, map[string]any{"id": nft}, &status)
 		if status.Nft.RegistrationCount != i {
 			t.Fatalf("before event %d: count %d", i, status.Nft.RegistrationCount)
@@ -204,7 +206,9 @@ type subFilter struct {
 	min int
 }
 
-func (f subFilter) matches(r *store.Registration) bool { return f.nft == "" || r.InscriptionID == f.nft }
+func (f subFilter) matches(r *store.Registration) bool {
+	return f.nft == "" || r.InscriptionID == f.nft
+}
 
 // select_ is the part of the final registrations the subscriber follows.
 func (f subFilter) select_(regs map[string]int64) map[string]bool {
@@ -334,11 +338,11 @@ func maps2Equal(a, b map[string]bool) bool {
 // resumer is a marketplace client: it keeps the position of the last event
 // it processed, and resubscribes after it when its connection ends.
 type resumer struct {
-	t          *testing.T
-	filter     subFilter
-	mu         sync.Mutex
-	got        []delivered
-	conn       *websocket.Conn
+	t            *testing.T
+	filter       subFilter
+	mu           sync.Mutex
+	got          []delivered
+	conn         *websocket.Conn
 	done         chan struct{} // closed when the current connection's reader ends
 	reconnects   int
 	resumedAfter []string

@@ -2,12 +2,14 @@ package bitcoin
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"strings"
 	"testing"
 
 	"github.com/btcsuite/btcd/wire"
 
+	"github.com/herald-indexer/herald/indexer"
 	"github.com/herald-indexer/herald/store/storetest"
 )
 
@@ -171,4 +173,78 @@ func TestChainFailover(t *testing.T) {
 
 func esploraConfig(serverURL string) ProviderConfig {
 	return ProviderConfig{Kind: KindEsplora, URL: serverURL + "/api"}
+}
+
+// TestChainLaggingProvider indexes a node's chain, then follows it through
+// two providers: the first one dead, the second a node that has not caught
+// up with the indexed tip (a peer cut off four blocks ago). Nothing is
+// rolled back on the laggard's word, and the cursor's head is its tip; once
+// it has caught up, indexing goes on through it.
+func TestChainLaggingProvider(t *testing.T) {
+	ctx := context.Background()
+	ahead := newNode(t)
+	behind := newPeerNode(t)
+	connect(t, behind, ahead)
+	lagHeight := tip(t, behind)
+	disconnect(t, behind, ahead)
+
+	creator, creatorScript := regtestAddress(t, 0x11)
+	send(t, ahead, payload(nftID(1), lagHeight+50), wire.NewTxOut(50_000, creatorScript))
+	mine(t, ahead, 1)
+	send(t, ahead, payload(nftID(2), lagHeight+50), wire.NewTxOut(50_000, creatorScript))
+	mine(t, ahead, 3)
+	cfg := Config{
+		Name: chainName, Network: "regtest",
+		Providers:   []ProviderConfig{rpcProvider(t, ahead)},
+		Collections: []CollectionConfig{{Name: "embers", Creator: creator}},
+	}
+	st := storetest.New(t)
+	start := lagHeight - 3
+	follow(t, newTestChain(t, cfg), st, chainName, start)
+	indexed, _, err := st.Cursor(ctx, chainName)
+	if err != nil || indexed.Height != lagHeight+4 {
+		t.Fatalf("indexed up to %d (%v), want %d", indexed.Height, err, lagHeight+4)
+	}
+	if n := len(registrations(t, st)); n != 2 {
+		t.Fatalf("%d registrations indexed, want 2", n)
+	}
+
+	lagCfg := cfg
+	lagCfg.Providers = []ProviderConfig{{Kind: KindRPC, URL: closedURL(t)}, rpcProvider(t, behind)}
+	lagging := newTestChain(t, lagCfg)
+	f := indexer.NewFollower(indexer.Config{Chain: chainName, StartHeight: start, ReorgWindow: 20, BatchSize: 7},
+		lagging, st, discardLogger(), indexer.Observer{})
+	before := storetest.Snapshot(t, st, storetest.Tables...)
+	for range 3 {
+		if progressed, err := f.Step(ctx); err != nil || progressed {
+			t.Fatalf("step through the lagging node: progressed %v, err %v", progressed, err)
+		}
+	}
+	got := storetest.Snapshot(t, st, storetest.Tables...)
+	for _, tbl := range storetest.Tables {
+		if got[tbl] != before[tbl] {
+			t.Errorf("table %s changed behind a lagging node:\ngot  %.600s\nwas  %.600s", tbl, got[tbl], before[tbl])
+		}
+	}
+	cur, _, err := st.Cursor(ctx, chainName)
+	if err != nil || cur.Height != indexed.Height || cur.Hash != indexed.Hash || cur.Head != lagHeight {
+		t.Errorf("cursor at %d %s, head %d (%v); want still at %d %s, head the lagging node's %d",
+			cur.Height, cur.Hash, cur.Head, err, indexed.Height, indexed.Hash, lagHeight)
+	}
+	if states := lagging.States(); states[0].Failures == 0 || states[1].Requests == 0 {
+		t.Fatalf("provider states %+v: want the steps served by the lagging node, the first provider failing", states)
+	}
+
+	// The chain grows, and the laggard catches up with it: indexing goes
+	// on through it, to what a clean index of the chain holds.
+	send(t, ahead, payload(nftID(3), lagHeight+50), wire.NewTxOut(50_000, creatorScript))
+	mine(t, ahead, 2)
+	connect(t, behind, ahead)
+	follow(t, lagging, st, chainName, start)
+	if cur, _, err := st.Cursor(ctx, chainName); err != nil || cur.Height != tip(t, ahead) || cur.Head != tip(t, ahead) {
+		t.Errorf("cursor at %d, head %d (%v); want both the tip %d", cur.Height, cur.Head, err, tip(t, ahead))
+	}
+	fresh := storetest.New(t)
+	follow(t, newTestChain(t, cfg), fresh, chainName, start)
+	assertSameDB(t, st, fresh)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/btcutil"
 	"github.com/btcsuite/btcd/integration/rpctest"
 	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/btcsuite/btcd/wire"
@@ -160,4 +161,107 @@ func sortedTxids(txs ...*wire.MsgTx) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// removedRegistrations returns the keys of the REMOVED registration events,
+// sorted.
+func removedRegistrations(t testing.TB, st *store.Store) []string {
+	t.Helper()
+	var removed []string
+	err := st.DB().NewSelect().Model((*store.Event)(nil)).Column("key").
+		Where("chain = ? AND kind = ? AND entity = ?", chainName, store.KindRemoved, store.EntityRegistration).
+		Order("key").Scan(context.Background(), &removed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return removed
+}
+
+// TestChainReorgShorterBranch orphans the indexed tip of a real node with
+// invalidateblock and mines a branch of fewer blocks than it orphaned, so
+// that the node's tip is below the indexed one (on regtest, where every
+// block has the same work, no peer can make a shorter branch win; only
+// invalidateblock can). One follow must roll the orphaned blocks back and
+// index the new branch, without waiting for it to outgrow the old one.
+func TestChainReorgShorterBranch(t *testing.T) {
+	ctx := context.Background()
+	node := newNode(t)
+	forkHeight := tip(t, node)
+	creator, creatorScript := regtestAddress(t, 0x11)
+	cfg := Config{
+		Name: chainName, Network: "regtest",
+		Providers:   []ProviderConfig{rpcProvider(t, node)},
+		Collections: []CollectionConfig{{Name: "embers", Creator: creator}},
+	}
+
+	// The new branch's registration, signed now so that it spends none of
+	// the outputs the orphaned branch creates; no node sees it until it is
+	// mined.
+	won, err := node.CreateTransaction([]*wire.TxOut{payload(nftID(7), forkHeight+50), wire.NewTxOut(60_000, creatorScript)}, 10, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The branch to orphan: four blocks, a registration in each of the
+	// first two.
+	lost := []*wire.MsgTx{send(t, node, payload(nftID(0), forkHeight+50), wire.NewTxOut(50_000, creatorScript))}
+	orphaned := mine(t, node, 1)
+	lost = append(lost, send(t, node, payload(nftID(1), forkHeight+50), wire.NewTxOut(50_000, creatorScript)))
+	orphaned = append(orphaned, mine(t, node, 3)...)
+
+	chain := newTestChain(t, cfg)
+	st := storetest.New(t)
+	start := forkHeight - 3
+	follow(t, chain, st, chainName, start)
+	if got := txids(registrations(t, st)); !slices.Equal(got, sortedTxids(lost...)) {
+		t.Fatalf("before the reorg: registrations %v, want the orphaned branch's %v", got, sortedTxids(lost...))
+	}
+	indexed := tip(t, node)
+
+	// The node drops the four blocks (and puts their transactions back in
+	// its mempool), then mines two: one with the new registration, one
+	// empty. GenerateAndSubmitBlock mines exactly the transactions given,
+	// so the orphaned registrations stay out of the new branch.
+	if err := node.Client.InvalidateBlock(orphaned[0]); err != nil {
+		t.Fatalf("invalidateblock: %v", err)
+	}
+	if h := tip(t, node); h != forkHeight {
+		t.Fatalf("node at %d after invalidateblock, want the fork point %d", h, forkHeight)
+	}
+	for _, txs := range [][]*btcutil.Tx{{btcutil.NewTx(won)}, nil} {
+		if _, err := node.GenerateAndSubmitBlock(txs, -1, time.Time{}); err != nil {
+			t.Fatalf("mine the new branch: %v", err)
+		}
+	}
+	head := tip(t, node)
+	if head != forkHeight+2 || head >= indexed {
+		t.Fatalf("node at %d after the new branch, want %d, below the indexed tip %d", head, forkHeight+2, indexed)
+	}
+
+	follow(t, chain, st, chainName, start)
+	if got := txids(registrations(t, st)); !slices.Equal(got, sortedTxids(won)) {
+		t.Errorf("after the reorg: registrations %v, want the new branch's %v", got, sortedTxids(won))
+	}
+	var wantRemoved []string
+	for _, id := range sortedTxids(lost...) {
+		wantRemoved = append(wantRemoved, id+":embers")
+	}
+	if removed := removedRegistrations(t, st); !slices.Equal(removed, wantRemoved) {
+		t.Errorf("REMOVED registration events %v, want %v", removed, wantRemoved)
+	}
+	best, _, err := node.Client.GetBestBlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _, err := st.Cursor(ctx, chainName)
+	if err != nil || cur.Height != head || cur.Hash != best.String() || cur.Head != head {
+		t.Errorf("cursor at %d %s, head %d (%v); want at the node's tip %d %s, head %d", cur.Height, cur.Hash, cur.Head, err, head, best, head)
+	}
+
+	// The index is what a fresh follower makes of the node's chain, block
+	// hashes included: the indexed range is inside the reorg window, so
+	// none were pruned.
+	fresh := storetest.New(t)
+	follow(t, newTestChain(t, cfg), fresh, chainName, start)
+	assertSameDB(t, st, fresh)
 }

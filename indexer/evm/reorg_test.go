@@ -156,3 +156,168 @@ func TestReorg(t *testing.T) {
 		t.Errorf("REMOVED events = %v, want %v", gotRemoved, wantRemoved)
 	}
 }
+
+// removedEvents counts the REMOVED events of the test chain by entity.
+func removedEvents(tb testing.TB, st *store.Store) map[string]int {
+	tb.Helper()
+	var removed []struct {
+		Entity string
+		N      int
+	}
+	if err := st.DB().NewRaw(`SELECT entity, count(*) AS n FROM events WHERE chain = ? AND kind = ? GROUP BY entity`,
+		testChainName, store.KindRemoved).Scan(context.Background(), &removed); err != nil {
+		tb.Fatal(err)
+	}
+	out := make(map[string]int)
+	for _, r := range removed {
+		out[r.Entity] = r.N
+	}
+	return out
+}
+
+// TestReorgShorterBranch replaces the indexed tip of the simulated chain by
+// a branch with fewer blocks than it replaced, so that the node's head is
+// below the indexed tip. One catch-up must roll the orphaned blocks back at
+// once and index the new branch: nothing waits for it to grow past the old
+// tip.
+func TestReorgShorterBranch(t *testing.T) {
+	c := newServedChain(t)
+	ctx := context.Background()
+	cfg := c.config(c.httpURL)
+	st := storetest.New(t)
+	f := newFollower(t, cfg, newTestEVMChain(t, cfg), st)
+	mine := c.miner(t)
+	nullifier := func(s string) [32]byte { return crypto.Keccak256Hash([]byte(s)) }
+	var (
+		bob, carol = lower(c.bob.From), lower(c.carol.From)
+		c721       = lower(c.addr721)
+		c1155      = lower(c.addr1155)
+	)
+
+	// The common part: bob's badge and first claim.
+	mine(c.badge721.Mint(c.alice, c.bob.From, big.NewInt(80), big.NewInt(3), big.NewInt(42)))
+	mine(c.verifier.VerifyXPProof(c.bob, nullifier("kept"), big.NewInt(60)))
+	fork, err := c.client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The branch to drop: carol's claim, bob's gift of his badge to carol,
+	// alice's ERC-1155 mint to carol, and four empty blocks: seven blocks.
+	useDropped := mine(c.verifier.VerifyXPProof(c.carol, nullifier("dropped"), big.NewInt(70)))
+	give := mine(c.badge721.TransferFrom(c.bob, c.bob.From, c.carol.From, big.NewInt(1)))
+	mint := mine(c.badge1155.Mint(c.alice, c.carol.From, big.NewInt(7), big.NewInt(1), big.NewInt(30), big.NewInt(2)))
+	for range 4 {
+		c.sim.Commit()
+	}
+	catchUp(t, f)
+	indexed, ok, err := st.Cursor(ctx, testChainName)
+	if err != nil || !ok {
+		t.Fatalf("cursor: %v (found %v)", err, ok)
+	}
+	if before := readState(t, st); !slices.Contains(before.holdings, c721+" 1 "+carol+" ERC721 1") || len(before.nullifiers) != 2 {
+		t.Fatalf("before the reorg: holdings %v, nullifiers %v", before.holdings, before.nullifiers)
+	}
+
+	// Fork makes the fork point the canonical head at once (it calls
+	// SetCanonical; the "only when it becomes longer" of its comment is
+	// from before the merge), and the blocks committed on it stay
+	// canonical however few they are.
+	if err := c.sim.Fork(fork.Hash()); err != nil {
+		t.Fatalf("fork: %v", err)
+	}
+	if head, err := c.client.HeaderByNumber(ctx, nil); err != nil || head.Hash() != fork.Hash() {
+		t.Fatalf("head after Fork: %v (%v), want the fork point %d", head.Number, err, fork.Number)
+	}
+	// The new branch, two blocks: carol's and bob's transactions replaced
+	// by ones herald does not index, alice's mint mined again; then carol
+	// claims with another nullifier.
+	replaceClaim, err := c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
+	if err != nil {
+		t.Fatalf("replace carol's claim: %v", err)
+	}
+	replaceGift, err := c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
+	if err != nil {
+		t.Fatalf("replace bob's transfer: %v", err)
+	}
+	c.commit(t, replaceClaim, replaceGift, mint)
+	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90)))
+	head, err := c.client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.Number.Int64() >= indexed.Height {
+		t.Fatalf("the new branch's head %d is not below the indexed tip %d", head.Number, indexed.Height)
+	}
+	for _, tx := range []*types.Transaction{useDropped, give} {
+		if _, err := c.client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+			t.Fatalf("transaction %s is still on the canonical chain", tx.Hash().Hex())
+		}
+	}
+
+	catchUp(t, f)
+	assertCursorAtHead(t, c.testChain, st)
+	cur, _, err := st.Cursor(ctx, testChainName)
+	if err != nil || cur.Head != head.Number.Int64() {
+		t.Errorf("cursor head %d (%v), want the node's head %d", cur.Head, err, head.Number)
+	}
+
+	// Exactly the state of a clean index of the new chain, but for the
+	// block hashes kept: those pruned below the old tip's window are not
+	// back. Those kept must be the new chain's.
+	fresh := storetest.New(t)
+	catchUp(t, newFollower(t, cfg, newTestEVMChain(t, cfg), fresh))
+	got, want := storetest.Snapshot(t, st, storetest.Tables...), storetest.Snapshot(t, fresh, storetest.Tables...)
+	for _, tbl := range storetest.Tables {
+		if tbl != "blocks" && got[tbl] != want[tbl] {
+			t.Errorf("table %s differs from a clean index of the new chain:\ngot  %.600s\nwant %.600s", tbl, got[tbl], want[tbl])
+		}
+	}
+	var blocks []store.StoredBlock
+	if err := st.DB().NewSelect().Model(&blocks).Where("chain = ?", testChainName).Order("height").Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) == 0 {
+		t.Fatal("no stored blocks")
+	}
+	if blocks[len(blocks)-1].Height != head.Number.Int64() || blocks[0].Height > fork.Number.Int64() {
+		t.Errorf("stored blocks %d..%d, want them to reach from at most the fork point %d to the head %d",
+			blocks[0].Height, blocks[len(blocks)-1].Height, fork.Number, head.Number)
+	}
+	for _, b := range blocks {
+		if b.Height > head.Number.Int64() {
+			t.Errorf("stored block %d is above the node's head %d", b.Height, head.Number)
+			continue
+		}
+		h, err := c.client.HeaderByNumber(ctx, big.NewInt(b.Height))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Hash != h.Hash().Hex() || b.Parent != h.ParentHash.Hex() {
+			t.Errorf("stored block %d is %s (parent %s), the chain's is %s (parent %s)", b.Height, b.Hash, b.Parent, h.Hash().Hex(), h.ParentHash.Hex())
+		}
+	}
+
+	after := readState(t, st)
+	wantHoldings := []string{
+		c1155 + " 7 " + carol + " ERC1155 1",
+		c721 + " 1 " + bob + " ERC721 1",
+	}
+	slices.Sort(wantHoldings)
+	if !slices.Equal(after.holdings, wantHoldings) {
+		t.Errorf("holdings = %v, want %v", after.holdings, wantHoldings)
+	}
+	if want := []string{bob + " 60 1", carol + " 90 1"}; !slices.Equal(after.playerXP, want) {
+		t.Errorf("player_xp = %v, want %v", after.playerXP, want)
+	}
+
+	// The event log says what went: every orphaned block, carol's claim,
+	// bob's transfer, and alice's mint (claim and transfer; mined again).
+	wantRemoved := map[string]int{
+		store.EntityBlock: int(indexed.Height - fork.Number.Int64()), store.EntityNullifier: 1,
+		store.EntityTransfer: 2, store.EntityBadgeClaim: 1,
+	}
+	if got := removedEvents(t, st); !maps.Equal(got, wantRemoved) {
+		t.Errorf("REMOVED events = %v, want %v", got, wantRemoved)
+	}
+}

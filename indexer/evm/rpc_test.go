@@ -156,6 +156,18 @@ type rpcError struct {
 // forwarded to upstream (in one batch per incoming request). With no
 // upstream, refuse must answer everything.
 func newRPCProxy(tb testing.TB, upstream string, refuse func(r *http.Request, m rpcMessage) *rpcError) *httptest.Server {
+	return newRPCRewriter(tb, upstream, func(r *http.Request, m rpcMessage) (rpcMessage, *rpcMessage) {
+		if e := refuse(r, m); e != nil {
+			return m, &rpcMessage{JSONRPC: "2.0", ID: m.ID, Error: e}
+		}
+		return m, nil
+	})
+}
+
+// newRPCRewriter is newRPCProxy with a rewrite in place of refuse: each
+// request is answered by the answer rewrite returns, if any, and otherwise
+// forwarded to upstream as rewrite returns it (same ID).
+func newRPCRewriter(tb testing.TB, upstream string, rewrite func(r *http.Request, m rpcMessage) (rpcMessage, *rpcMessage)) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -178,12 +190,13 @@ func newRPCProxy(tb testing.TB, upstream string, refuse func(r *http.Request, m 
 		var forward []rpcMessage
 		at := make(map[string]int)
 		for i, m := range msgs {
-			if e := refuse(r, m); e != nil {
-				out[i] = rpcMessage{JSONRPC: "2.0", ID: m.ID, Error: e}
+			fwd, answer := rewrite(r, m)
+			if answer != nil {
+				out[i] = *answer
 				continue
 			}
-			forward = append(forward, m)
-			at[string(m.ID)] = i
+			forward = append(forward, fwd)
+			at[string(fwd.ID)] = i
 		}
 		if len(forward) > 0 {
 			answers, err := forwardRPC(r.Context(), upstream, forward)

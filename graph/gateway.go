@@ -63,6 +63,9 @@ type Options struct {
 	// beforeFollow, when set, runs before the event log follower starts
 	// (tests hold it back to stage start-up races).
 	beforeFollow func(context.Context)
+	// onAnalysis, when set, hears every operation's analysis (tests count
+	// its visits).
+	onAnalysis func(limits.Analysis)
 }
 
 // Gateway serves GraphQL over HTTP from the store.
@@ -141,8 +144,7 @@ func New(opts Options) (*Gateway, error) {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(opts.Limits.MaxComplexity))
-	srv.Use(limits.Shape(opts.Limits))
+	srv.Use(limits.Analyze(opts.Limits, opts.onAnalysis))
 	srv.Use(gm.Extension())
 	srv.Use(g.responses)
 	srv.Use(resolver.Scope())

@@ -1,7 +1,8 @@
 // Package limits bounds what one GraphQL operation may cost, and is where
-// that cost is computed: every operation is priced (cost.go) and measured
-// (shape.go) after validation and before any resolver runs, so a rejected
-// one costs the database nothing.
+// that cost is computed: every field is priced (cost.go), and every
+// operation measured — cost, depth, aliases — in one walk that visits each
+// fragment once (analysis.go), after validation and before any resolver
+// runs, so a rejected one costs the database nothing.
 package limits
 
 import "time"

@@ -1,6 +1,10 @@
 package graph
 
-import "context"
+import (
+	"context"
+
+	"github.com/herald-indexer/herald/graph/limits"
+)
 
 // Hooks into the gateway's parts for tests in package graph_test.
 
@@ -45,3 +49,11 @@ func HoldFollower(release <-chan struct{}) func(*Options) {
 		}
 	}
 }
+
+// ObserveAnalyses makes the gateway call f with every operation's analysis.
+func ObserveAnalyses(f func(limits.Analysis)) func(*Options) {
+	return func(o *Options) { o.onAnalysis = f }
+}
+
+// QueryCacheBytes is what the persisted-query cache holds, by its weights.
+func QueryCacheBytes(g *Gateway) uint64 { return g.queries.WeightedSize() }

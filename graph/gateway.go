@@ -22,7 +22,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -42,17 +41,15 @@ import (
 type Options struct {
 	Store  *store.Store
 	Limits limits.Limits
+	// Access says which API keys exist and who is anonymous.
+	Access transport.Access
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
 	Logger      *slog.Logger
 	// Registerer receives the gateway's metrics.
 	Registerer prometheus.Registerer
-	// CacheTTL bounds how long an NFT status stays cached if the event
-	// feed stalls; invalidation normally evicts it long before.
-	CacheTTL time.Duration
-	// StatusCacheBytes and ResponseCacheBytes are the caches' budgets.
-	StatusCacheBytes   uint64
-	ResponseCacheBytes uint64
+	// Caches are the caches' budgets; zero fields take DefaultCaches'.
+	Caches Caches
 	// SafetyInterval is how often the event log is read without a
 	// notification (default 5 s).
 	SafetyInterval time.Duration
@@ -68,11 +65,48 @@ type Options struct {
 	onAnalysis func(limits.Analysis)
 }
 
+// Caches are the byte budgets of the gateway's caches.
+type Caches struct {
+	// StatusBytes holds NFT status (summaries, records, pages).
+	StatusBytes uint64 `yaml:"status_bytes"`
+	// ResponseBytes holds whole NFT-status answers.
+	ResponseBytes uint64 `yaml:"response_bytes"`
+	// QueryBytes holds automatic persisted queries.
+	QueryBytes uint64 `yaml:"query_bytes"`
+	// DocumentBytes holds parsed and validated documents.
+	DocumentBytes uint64 `yaml:"document_bytes"`
+	// TTL bounds how long an NFT status stays cached should the event log
+	// stall; invalidation normally evicts it long before.
+	TTL time.Duration `yaml:"ttl"`
+}
+
+// DefaultCaches fit a gateway in half a gigabyte of caches.
+func DefaultCaches() Caches {
+	return Caches{StatusBytes: 256 << 20, ResponseBytes: 128 << 20, QueryBytes: 32 << 20, DocumentBytes: 64 << 20, TTL: 5 * time.Minute}
+}
+
+func (c Caches) withDefaults() Caches {
+	d := DefaultCaches()
+	for _, f := range []struct{ v, def *uint64 }{
+		{&c.StatusBytes, &d.StatusBytes}, {&c.ResponseBytes, &d.ResponseBytes}, {&c.QueryBytes, &d.QueryBytes}, {&c.DocumentBytes, &d.DocumentBytes},
+	} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	if c.TTL <= 0 {
+		c.TTL = d.TTL
+	}
+	return c
+}
+
 // Gateway serves GraphQL over HTTP from the store.
 type Gateway struct {
 	opts      Options
 	status    *cache.Status
 	responses *cache.Responses
+	queries   *cache.Bytes[string]
+	documents *cache.Bytes[*ast.QueryDocument]
 	follower  *realtime.Follower
 	broker    *realtime.Broker
 	fanOut    *realtime.FanOut
@@ -92,14 +126,9 @@ func New(opts Options) (*Gateway, error) {
 	if opts.Registerer == nil {
 		opts.Registerer = prometheus.NewRegistry()
 	}
-	if opts.CacheTTL <= 0 {
-		opts.CacheTTL = 5 * time.Minute
-	}
-	if opts.StatusCacheBytes == 0 {
-		opts.StatusCacheBytes = 256 << 20
-	}
-	if opts.ResponseCacheBytes == 0 {
-		opts.ResponseCacheBytes = 128 << 20
+	opts.Caches = opts.Caches.withDefaults()
+	if err := opts.Access.Validate(); err != nil {
+		return nil, err
 	}
 	if opts.SafetyInterval <= 0 {
 		opts.SafetyInterval = 5 * time.Second
@@ -113,8 +142,10 @@ func New(opts Options) (*Gateway, error) {
 		return nil, fmt.Errorf("graph metrics: %w", err)
 	}
 	g := &Gateway{opts: opts}
-	g.status = cache.NewStatus(opts.Store, opts.CacheTTL, opts.StatusCacheBytes)
-	g.responses = cache.NewResponses(g.status, opts.ResponseCacheBytes)
+	g.status = cache.NewStatus(opts.Store, opts.Caches.TTL, opts.Caches.StatusBytes)
+	g.responses = cache.NewResponses(g.status, opts.Caches.ResponseBytes)
+	g.queries = cache.Queries(opts.Caches.QueryBytes)
+	g.documents = cache.Documents(opts.Caches.DocumentBytes)
 	if err := opts.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "herald_status_cache_hit_ratio",
 		Help: "Share of NFT status lookups answered from the status cache since start.",
@@ -125,10 +156,13 @@ func New(opts Options) (*Gateway, error) {
 	// The caches first: a subscriber's response reads them.
 	g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
 	g.http = transport.New(transport.Options{
-		Limits: opts.Limits, CORSOrigins: opts.CORSOrigins, Logger: opts.Logger, Metrics: gm, GqlgenPOST: opts.generatedOnly,
+		Limits: opts.Limits, Access: opts.Access, CORSOrigins: opts.CORSOrigins, Logger: opts.Logger, Metrics: gm, GqlgenPOST: opts.generatedOnly,
 	})
 	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits)
-	g.fanOut = realtime.NewFanOut(opts.Limits.SubscriberBuffer, opts.Limits.MaxSubscriptionsPerConnection, resolver.EventScope, rm, opts.Logger)
+	g.fanOut = realtime.NewFanOut(realtime.FanOutLimits{
+		Buffer: opts.Limits.SubscriberBuffer, PerConnection: opts.Limits.MaxSubscriptionsPerConnection,
+		PerClient: opts.Limits.MaxSubscriptionsPerClient,
+	}, resolver.EventScope, rm, opts.Logger)
 	var schema graphql.ExecutableSchema = limits.CountingHashes(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  resolver,
 		Complexity: limits.Complexity(opts.Limits),
@@ -141,16 +175,20 @@ func New(opts Options) (*Gateway, error) {
 	}
 	srv := handler.New(schema)
 	g.http.AddTransports(srv)
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(g.documents)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: g.queries})
 	srv.Use(limits.Analyze(opts.Limits, opts.onAnalysis))
 	srv.Use(gm.Extension())
 	srv.Use(g.responses)
 	srv.Use(resolver.Scope())
 	srv.Use(resolverTracer{otelgqlgen.Middleware()})
 	srv.Use(g.fanOut)
-	srv.SetErrorPresenter(transport.Presenter(opts.Logger))
+	db := opts.Store.DB()
+	srv.SetErrorPresenter(transport.Presenter(opts.Logger, func() bool {
+		s := db.Stats()
+		return s.MaxOpenConnections > 0 && s.InUse >= s.MaxOpenConnections
+	}))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		opts.Logger.Error("panic in resolver", "request_id", request.ID(ctx), "panic", v)
 		return errors.New("internal panic")
@@ -161,6 +199,11 @@ func New(opts Options) (*Gateway, error) {
 
 // Handler serves GraphQL at the path it is mounted on.
 func (g *Gateway) Handler() http.Handler { return g.http.Wrap(g.gql) }
+
+// NewServer is the HTTP server to serve handler (the gateway's, with the
+// process's other paths) with: the gateway's deadlines and connection caps,
+// and websockets and streams ended when it shuts down.
+func (g *Gateway) NewServer(handler http.Handler) *http.Server { return g.http.NewServer(handler) }
 
 // Run follows the event log until ctx ends, keeping the caches and the
 // subscriptions in step, and then releases the gateway's resources.
@@ -175,6 +218,8 @@ func (g *Gateway) Run(ctx context.Context) error {
 func (g *Gateway) close() {
 	g.status.Close()
 	g.responses.Close()
+	g.queries.Close()
+	g.documents.Close()
 	g.http.Close()
 }
 

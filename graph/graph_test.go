@@ -69,6 +69,9 @@ type env struct {
 	srv     *httptest.Server
 	gateway *graph.Gateway
 	apiKey  string
+	// errorLogs counts the gateway's ERROR log lines: what an operator's
+	// alert on errors would see.
+	errorLogs *atomic.Int64
 }
 
 func newEnv(t testing.TB, lim limits.Limits) *env {
@@ -87,7 +90,8 @@ func newEnvOn(t testing.TB, writer *store.Store, url string, lim limits.Limits, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reader.Close() })
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	errorLogs := &atomic.Int64{}
+	log := slog.New(countingErrors{slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}), errorLogs})
 	opts := graph.Options{Store: reader, Limits: lim, CORSOrigins: []string{"*"}, Logger: log}
 	for _, c := range configure {
 		c(&opts)
@@ -108,9 +112,44 @@ func newEnvOn(t testing.TB, writer *store.Store, url string, lim limits.Limits, 
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gw.Handler())
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config = gw.NewServer(mux) // the gateway's deadlines and connection caps
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, writer: writer, url: url, counter: counter, srv: srv, gateway: gw}
+	return &env{t: t, writer: writer, url: url, counter: counter, srv: srv, gateway: gw, errorLogs: errorLogs}
+}
+
+// countingErrors counts the records at ERROR and above it handles.
+type countingErrors struct {
+	slog.Handler
+	n *atomic.Int64
+}
+
+func (h countingErrors) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		h.n.Add(1)
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h countingErrors) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return countingErrors{h.Handler.WithAttrs(attrs), h.n}
+}
+
+func (h countingErrors) WithGroup(name string) slog.Handler {
+	return countingErrors{h.Handler.WithGroup(name), h.n}
+}
+
+// testKey is the API key of the test client named name.
+func testKey(name string) string { return name + "-test-key-0123456789" }
+
+// withKeys configures an API key for each named client.
+func withKeys(names ...string) func(*graph.Options) {
+	return func(o *graph.Options) {
+		for _, n := range names {
+			o.Access.APIKeys = append(o.Access.APIKeys, transport.APIKey{Name: n, Key: testKey(n)})
+		}
+	}
 }
 
 type gqlResponse struct {
@@ -573,7 +612,8 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 	lim.MaxBodyBytes = 4096
 	lim.RatePerSecond = 1
 	lim.RateBurst = 3
-	e := newEnv(t, lim)
+	writer, url := storetest.NewWithURL(t)
+	e := newEnvOn(t, writer, url, lim, withKeys("expensive", "deep", "alias bomb", "oversized", "burst", "someone else"))
 	for _, tc := range []struct {
 		name string
 		body any
@@ -585,7 +625,7 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 		{"oversized", map[string]any{"query": "{ _meta { chains { chain } } }" + strings.Repeat(" ", 5000)}, apierr.RequestTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e.apiKey = tc.name // its own rate bucket
+			e.apiKey = testKey(tc.name) // its own rate bucket
 			e.counter.reset()
 			resp := e.post(tc.body)
 			if resp.code() != tc.code {
@@ -597,7 +637,7 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 		})
 	}
 	t.Run("burst", func(t *testing.T) {
-		e.apiKey = "burst"
+		e.apiKey = testKey("burst")
 		var last gqlResponse
 		for range 4 {
 			last = e.post(map[string]any{"query": `{ __typename }`})
@@ -605,7 +645,7 @@ func TestLimitsRejectBeforeSQL(t *testing.T) {
 		if last.status != http.StatusTooManyRequests || last.code() != apierr.RateLimited || last.header.Get("Retry-After") == "" {
 			t.Fatalf("4th request in a burst of 3: status %d, code %q, Retry-After %q", last.status, last.code(), last.header.Get("Retry-After"))
 		}
-		e.apiKey = "someone else"
+		e.apiKey = testKey("someone else")
 		if resp := e.post(map[string]any{"query": `{ __typename }`}); resp.status != http.StatusOK {
 			t.Fatalf("another client was limited too: %d", resp.status)
 		}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -186,8 +185,12 @@ func reportProviders(ctx context.Context, chain string, src chainSource, st *sto
 // gateway builds the HTTP server — GraphQL, GraphiQL, metrics and health —
 // and listens, so that its address is known before anything runs.
 func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Logger) ([]actor, net.Addr, error) {
+	access, err := cfg.Access.Load()
+	if err != nil {
+		return nil, nil, err
+	}
 	gw, err := graph.New(graph.Options{
-		Store: st, Limits: cfg.Limits, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, Registerer: reg,
+		Store: st, Limits: cfg.Limits, Access: access, Caches: cfg.Cache, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -197,15 +200,9 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP.MaxLag))
-	streams, endStreams := context.WithCancel(context.Background())
-	srv := &http.Server{Handler: endedWith(streams, mux), ReadHeaderTimeout: 10 * time.Second}
-	// Shutdown neither waits for nor closes hijacked connections
-	// (websockets), and waits for streaming responses (SSE) until its
-	// deadline: both are ended when it starts.
-	srv.RegisterOnShutdown(endStreams)
+	srv := gw.NewServer(mux)
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
-		endStreams()
 		return nil, nil, fmt.Errorf("http.listen: %w", err)
 	}
 	return []actor{
@@ -216,7 +213,6 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 			go func() { errc <- srv.Serve(ln) }()
 			select {
 			case err := <-errc:
-				endStreams()
 				return err
 			case <-ctx.Done():
 				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -227,22 +223,6 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 			}
 		}},
 	}, ln.Addr(), nil
-}
-
-// endedWith ends the long-lived requests — websockets and Server-Sent
-// Events — when streams ends; other requests finish as they would.
-func endedWith(streams context.Context, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") == "" && !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		stop := context.AfterFunc(streams, cancel)
-		defer stop()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // readiness is ready when the database answers and no chain trails its head

@@ -12,7 +12,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/graph/transport"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
 	"github.com/herald-indexer/herald/indexer/evm"
 )
@@ -32,6 +34,10 @@ type Config struct {
 	HTTP    HTTPConfig `yaml:"http"`
 	// Limits bound what one GraphQL operation may cost.
 	Limits limits.Limits `yaml:"limits"`
+	// Access names the API keys, and who counts as anonymous.
+	Access transport.Access `yaml:"access"`
+	// Cache sizes the gateway's caches, in bytes.
+	Cache graph.Caches `yaml:"cache"`
 	// Bitcoin chains to index registrations from.
 	Bitcoin []bitcoin.Config `yaml:"bitcoin"`
 	// EVM chains to index badges and nullifiers from.
@@ -62,6 +68,7 @@ func defaultConfig() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100},
 		Limits:  limits.Defaults(),
+		Cache:   graph.DefaultCaches(),
 	}
 }
 
@@ -101,6 +108,14 @@ func loadConfig(path string, getenv func(string) string) (Config, error) {
 		if v := getenv(name); v != "" {
 			*field = v
 		}
+	}
+	// API keys from the environment, so that secrets stay out of the file.
+	if v := getenv("HERALD_API_KEYS"); v != "" {
+		keys, err := transport.ParseAPIKeys(v)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Access.APIKeys = append(cfg.Access.APIKeys, keys...)
 	}
 	return cfg, nil
 }
@@ -148,6 +163,11 @@ func (c Config) validate() error {
 	}
 	if c.Limits.MaxPageSize <= 0 || c.Limits.DefaultPageSize <= 0 || c.Limits.DefaultPageSize > c.Limits.MaxPageSize {
 		errs = append(errs, errors.New("limits: default_page_size and max_page_size must be positive, default ≤ max"))
+	}
+	if access, err := c.Access.Load(); err != nil {
+		errs = append(errs, err)
+	} else if err := access.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -18,6 +18,8 @@ import (
 const (
 	BadUserInput         = "BAD_USER_INPUT"
 	BadRequest           = "BAD_REQUEST"
+	Unauthenticated      = "UNAUTHENTICATED"
+	ServiceUnavailable   = "SERVICE_UNAVAILABLE"
 	DepthLimit           = "DEPTH_LIMIT_EXCEEDED"
 	AliasLimit           = "ALIAS_LIMIT_EXCEEDED"
 	RateLimited          = "RATE_LIMITED"

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -159,6 +160,7 @@ func (w *walker) field(f *ast.Field) measure {
 	}
 	args := f.ArgumentMap(w.vars)
 	w.checkPage(f, args)
+	w.checkStrings(f, args)
 	if f.ObjectDefinition.Kind == ast.Interface {
 		for _, t := range w.schema.GetPossibleTypes(f.ObjectDefinition) {
 			m.cost = max(m.cost, w.fieldCost(t, def.Kind, f.Name, child.cost, args))
@@ -200,6 +202,43 @@ func (w *walker) checkPage(f *ast.Field, args map[string]any) {
 		w.err = apierr.New(apierr.BadUserInput, "first: must be between 0 and %d, got %d (on %s)", w.lim.MaxPageSize, first, f.Alias)
 		w.err.Extensions["argument"] = "first"
 	}
+}
+
+// checkStrings refuses a NUL character in any string argument: PostgreSQL
+// text cannot hold one, so no stored value matches it, and the statement
+// would fail on it.
+func (w *walker) checkStrings(f *ast.Field, args map[string]any) {
+	if w.err != nil {
+		return
+	}
+	for name, v := range args {
+		if path, found := nulIn(v, name); found {
+			w.err = apierr.New(apierr.BadUserInput, "%s: contains a NUL character (on %s)", path, f.Alias)
+			w.err.Extensions["argument"] = path
+			return
+		}
+	}
+}
+
+// nulIn finds a string holding NUL in an argument's value, and says where.
+func nulIn(v any, path string) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return path, strings.IndexByte(v, 0) >= 0
+	case []any:
+		for i, e := range v {
+			if p, ok := nulIn(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if p, ok := nulIn(e, path+"."+k); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // saturatingAdd adds non-negative costs without overflowing: an attacker

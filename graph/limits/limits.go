@@ -29,13 +29,30 @@ type Limits struct {
 	MaxNFTIDs          int `yaml:"max_nft_ids"`
 	MaxNullifierHashes int `yaml:"max_nullifier_hashes"`
 	// RatePerSecond and RateBurst shape each client's token bucket (by API
-	// key when one is sent, else by IP); 0 disables rate limiting.
+	// key when one is sent, else by address); 0 disables rate limiting.
 	RatePerSecond float64 `yaml:"rate_per_second"`
 	RateBurst     int     `yaml:"rate_burst"`
 	// MaxSubscriptionsPerConnection bounds the subscriptions one websocket
-	// carries; MaxConnectionsPerClient the websockets one client holds.
+	// carries, MaxSubscriptionsPerClient those of one client over all its
+	// websockets and Server-Sent Event streams; MaxConnectionsPerClient the
+	// websockets one client holds.
 	MaxSubscriptionsPerConnection int `yaml:"max_subscriptions_per_connection"`
+	MaxSubscriptionsPerClient     int `yaml:"max_subscriptions_per_client"`
 	MaxConnectionsPerClient       int `yaml:"max_connections_per_client"`
+	// MaxHTTPConnectionsPerAddress bounds the TCP connections one address
+	// holds open (trusted proxies aside).
+	MaxHTTPConnectionsPerAddress int `yaml:"max_http_connections_per_address"`
+	// HeaderTimeout, BodyTimeout and RequestTimeout bound the phases of an
+	// HTTP request: its headers, its whole body, and its handling (a
+	// subscription's stream aside); IdleTimeout a kept-alive connection
+	// waiting for its next request.
+	HeaderTimeout time.Duration `yaml:"header_timeout"`
+	// WebsocketInitTimeout is how long a websocket may take to send its
+	// connection_init (closed with 4408 after it).
+	WebsocketInitTimeout time.Duration `yaml:"websocket_init_timeout"`
+	BodyTimeout          time.Duration `yaml:"body_timeout"`
+	RequestTimeout       time.Duration `yaml:"request_timeout"`
+	IdleTimeout          time.Duration `yaml:"idle_timeout"`
 	// SubscriptionBacklog is how many recent events each gateway keeps in
 	// memory for its subscribers; one that falls further behind is cut off
 	// as too slow (and resumes from the log).
@@ -61,7 +78,14 @@ func Defaults() Limits {
 		RateBurst:          400,
 
 		MaxSubscriptionsPerConnection: 20,
+		MaxSubscriptionsPerClient:     200,
 		MaxConnectionsPerClient:       50,
+		MaxHTTPConnectionsPerAddress:  256,
+		HeaderTimeout:                 10 * time.Second,
+		WebsocketInitTimeout:          10 * time.Second,
+		BodyTimeout:                   10 * time.Second,
+		RequestTimeout:                30 * time.Second,
+		IdleTimeout:                   2 * time.Minute,
 		SubscriptionBacklog:           10_000,
 		SubscriberBuffer:              1000,
 	}

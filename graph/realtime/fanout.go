@@ -33,13 +33,20 @@ import (
 type FanOut struct {
 	scope   func(context.Context) context.Context
 	metrics *Metrics
-	buffer  int // responses a member may have waiting
-	maxSubs int // subscriptions per connection
+	lim     FanOutLimits
 	log     *slog.Logger
 
-	mu     sync.Mutex
-	groups map[string]*group // shared groups by operation
-	active int               // members of ready groups
+	mu        sync.Mutex
+	groups    map[string]*group // shared groups by operation
+	active    int               // members of ready groups
+	perClient map[string]int    // admitted subscriptions by client
+}
+
+// FanOutLimits bound what subscribers may hold.
+type FanOutLimits struct {
+	Buffer        int // responses a member may have waiting
+	PerConnection int // subscriptions one websocket carries
+	PerClient     int // subscriptions one client holds, websockets and SSE together
 }
 
 // group is one execution of a subscription and the clients that receive it.
@@ -78,13 +85,13 @@ type member struct {
 	counted bool // in FanOut.active; guarded by FanOut.mu
 }
 
-// NewFanOut builds the fan-out: buffer responses may wait for a member's
-// connection, and a websocket connection carries at most maxSubs
-// subscriptions. scope gives the context of each response a group renders
-// what rendering one response needs (its own dataloaders): gqlgen resolves
-// an event's fields with the context its response is asked for with.
-func NewFanOut(buffer, maxSubs int, scope func(context.Context) context.Context, m *Metrics, log *slog.Logger) *FanOut {
-	return &FanOut{scope: scope, metrics: m, buffer: max(buffer, 1), maxSubs: maxSubs, log: log, groups: map[string]*group{}}
+// NewFanOut builds the fan-out within lim. scope gives the context of each
+// response a group renders what rendering one response needs (its own
+// dataloaders): gqlgen resolves an event's fields with the context its
+// response is asked for with.
+func NewFanOut(lim FanOutLimits, scope func(context.Context) context.Context, m *Metrics, log *slog.Logger) *FanOut {
+	lim.Buffer = max(lim.Buffer, 1)
+	return &FanOut{scope: scope, metrics: m, lim: lim, log: log, groups: map[string]*group{}, perClient: map[string]int{}}
 }
 
 var (
@@ -139,18 +146,41 @@ func (f *FanOut) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 
 type groupKey struct{}
 
-// admit counts a subscription against its websocket's limit; release gives
-// the place back when the subscription ends.
+// admit counts a subscription against its websocket's limit and its
+// client's; release gives the places back when the subscription ends. Past
+// a limit the subscription is refused and its connection stays up.
 func (f *FanOut) admit(ctx context.Context) (release func(), err *gqlerror.Error) {
-	c := connectionOf(ctx)
-	if c == nil {
-		return func() {}, nil // SSE: one subscription per request
+	c := connectionOf(ctx) // nil for SSE: one subscription per request
+	if c != nil {
+		if n := c.subs.Add(1); f.lim.PerConnection > 0 && int(n) > f.lim.PerConnection {
+			c.subs.Add(-1)
+			return nil, apierr.New(apierr.TooManySubscriptions, "at most %d subscriptions per connection", f.lim.PerConnection)
+		}
 	}
-	if n := c.subs.Add(1); f.maxSubs > 0 && int(n) > f.maxSubs {
-		c.subs.Add(-1)
-		return nil, apierr.New(apierr.TooManySubscriptions, "at most %d subscriptions per connection", f.maxSubs)
+	client := request.Client(ctx)
+	f.mu.Lock()
+	if f.lim.PerClient > 0 && f.perClient[client] >= f.lim.PerClient {
+		f.mu.Unlock()
+		if c != nil {
+			c.subs.Add(-1)
+		}
+		return nil, apierr.New(apierr.TooManySubscriptions, "at most %d subscriptions per client", f.lim.PerClient)
 	}
-	return func() { c.subs.Add(-1) }, nil
+	f.perClient[client]++
+	f.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			if c != nil {
+				c.subs.Add(-1)
+			}
+			f.mu.Lock()
+			if f.perClient[client]--; f.perClient[client] <= 0 {
+				delete(f.perClient, client)
+			}
+			f.mu.Unlock()
+		})
+	}, nil
 }
 
 // shareKey says which subscriptions may share an execution: the same
@@ -256,7 +286,7 @@ func (f *FanOut) run(g *group, responses graphql.ResponseHandler) {
 		q := queued{resp: resp, delivery: g.delivery, has: g.hasDelivery}
 		g.mu.Lock()
 		for m := range g.members {
-			if !m.push(q, f.buffer) {
+			if !m.push(q, f.lim.Buffer) {
 				delete(g.members, m)
 				f.metrics.slow.Inc()
 			}

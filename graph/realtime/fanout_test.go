@@ -52,7 +52,7 @@ func newTestFanOut(t *testing.T, buffer int) (*FanOut, *Metrics) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewFanOut(buffer, 20, nil, m, slog.New(slog.DiscardHandler)), m
+	return NewFanOut(FanOutLimits{Buffer: buffer, PerConnection: 20}, nil, m, slog.New(slog.DiscardHandler)), m
 }
 
 func TestSlowGroupMemberIsCutOffWithoutDelayingOthers(t *testing.T) {

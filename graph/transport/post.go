@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -11,57 +12,120 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	gqltransport "github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/herald-indexer/herald/graph/apierr"
 )
 
-// postTransport is gqlgen's POST transport with one change: a response
-// that is only data is written as it was rendered. gqlgen marshals every
-// response with encoding/json, which re-validates and compacts the
-// rendered data byte by byte — a seventh of the CPU a 100-nullifier
-// lookup costs. Anything else (a body that does not decode, an operation
-// that does not validate, a response with errors or extensions, data with
-// characters encoding/json would escape) takes gqlgen's own path, so the
-// bytes sent are the same either way (TestPostTransportWritesWhatGqlgenWrites).
-type postTransport struct{ transport.POST }
+// postTransport is herald's POST transport. It differs from gqlgen's in
+// what it tells a client whose request is at fault, and in how it writes
+// a response that is only data.
+//
+// A body that does not decode is a 400 with the code BAD_REQUEST, saying
+// what is wrong without echoing the body (gqlgen's quotes it, whole, into
+// its answer). A document with several operations and no operationName is
+// told that it needs one.
+//
+// A response that is only data is written as it was rendered: gqlgen
+// marshals every response with encoding/json, which re-validates and
+// compacts the rendered data byte by byte — a seventh of the CPU a
+// 100-nullifier lookup costs. Responses with errors or extensions, and data
+// with characters encoding/json would escape, are marshalled as gqlgen
+// does, so the bytes sent are the same either way
+// (TestPostTransportWritesWhatGqlgenWrites).
+type postTransport struct{ gqltransport.POST }
 
 func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	body, err := readBody(r)
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		t.POST.Do(w, r, exec) // reports the failed read
+		writeError(w, http.StatusBadRequest, apierr.BadRequest, "could not read the request body")
 		return
 	}
-	gqlgenDo := func() {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		t.POST.Do(w, r, exec)
-	}
 	params := &graphql.RawParams{}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber() // as gqlgen decodes variables
-	if err := dec.Decode(params); err != nil {
-		gqlgenDo()
+	if err := decodeParams(body, params); err != nil {
+		writeError(w, http.StatusBadRequest, apierr.BadRequest, err.Error())
 		return
 	}
 	start := graphql.Now()
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	ctx := r.Context()
+	contentType := responseContentType(r)
+	w.Header().Set("Content-Type", contentType)
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
-		gqlgenDo()
+		opErr = explainOperationName(rc, params, opErr)
+		status := statusFor(opErr)
+		if contentType == "application/graphql-response+json" && status == http.StatusUnprocessableEntity {
+			status = http.StatusBadRequest // GraphQL over HTTP's status for a document it cannot run
+		}
+		w.WriteHeader(status)
+		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
-	w.Header().Set("Content-Type", responseContentType(r))
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
 }
 
-func readBody(r *http.Request) ([]byte, error) {
-	if n := r.ContentLength; n > 0 && n <= 16<<20 { // the body limit is enforced before
-		body := make([]byte, n)
-		_, err := io.ReadFull(r.Body, body)
-		return body, err
+// decodeParams reads a request body as a GraphQL request, numbers as
+// gqlgen decodes them; its error says what is wrong and quotes nothing of
+// the body.
+func decodeParams(body []byte, params *graphql.RawParams) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	err := dec.Decode(params)
+	if err == nil {
+		return nil
 	}
-	return io.ReadAll(r.Body)
+	why := "it is not JSON"
+	var syntax *json.SyntaxError
+	var wrongType *json.UnmarshalTypeError
+	switch {
+	case err == io.EOF:
+		why = "it is empty"
+	case err == io.ErrUnexpectedEOF:
+		why = "it ends before the JSON does"
+	case errors.As(err, &syntax):
+		why = fmt.Sprintf("it is not JSON (at byte %d)", syntax.Offset)
+	case errors.As(err, &wrongType):
+		why = fmt.Sprintf("%s must be a JSON %s", wrongType.Field, jsonType(wrongType.Type.Kind().String()))
+	}
+	return fmt.Errorf(`the request body is not a GraphQL request ({"query": "…", "variables": {…}, "operationName": "…"}): %s`, why)
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "map", "struct":
+		return "object"
+	}
+	return kind
+}
+
+// explainOperationName says plainly that a document of several operations
+// needs an operationName (gqlgen says "operation  not found").
+func explainOperationName(rc *graphql.OperationContext, params *graphql.RawParams, errs gqlerror.List) gqlerror.List {
+	if params.OperationName != "" || rc == nil || rc.Doc == nil || len(rc.Doc.Operations) < 2 {
+		return errs
+	}
+	var names []string
+	for _, op := range rc.Doc.Operations {
+		names = append(names, op.Name)
+	}
+	err := gqlerror.Errorf("the document has %d operations (%s): say which to run with operationName", len(names), strings.Join(names, ", "))
+	errcode.Set(err, errcode.ValidationFailed)
+	return gqlerror.List{err}
+}
+
+// statusFor is gqlgen's: 422 for a document that cannot run, else 200.
+func statusFor(errs gqlerror.List) int {
+	if errcode.GetErrorKind(errs) == errcode.KindProtocol {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
 }
 
 func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
@@ -89,8 +153,8 @@ func needsJSONEscape(data []byte) bool {
 }
 
 // responseContentType is gqlgen's choice for a POST without configured
-// response headers: the first acceptable of JSON and GraphQL-over-HTTP's
-// application/graphql-response+json.
+// response headers (gqlgen does not export it): the first acceptable of JSON
+// and GraphQL-over-HTTP's application/graphql-response+json.
 func responseContentType(r *http.Request) string {
 	accept := r.Header.Get("Accept")
 	if accept == "" {
@@ -109,4 +173,23 @@ func responseContentType(r *http.Request) string {
 		}
 	}
 	return "application/graphql-response+json"
+}
+
+// sseTransport is gqlgen's Server-Sent Events transport, but a body that
+// does not decode is answered like a POST's: BAD_REQUEST, not quoted back
+// (gqlgen's SSE quotes it, and logs it through the standard logger).
+type sseTransport struct{ gqltransport.SSE }
+
+func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, apierr.BadRequest, "could not read the request body")
+		return
+	}
+	if err := decodeParams(body, &graphql.RawParams{}); err != nil {
+		writeError(w, http.StatusBadRequest, apierr.BadRequest, err.Error())
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	t.SSE.Do(w, r, exec)
 }

@@ -1,17 +1,13 @@
 package transport
 
 import (
-	"net"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/time/rate"
 )
 
-// APIKeyHeader identifies a client for rate limiting; without it, the
-// client's IP does.
+// APIKeyHeader identifies a client; without it, the client's address does.
 const APIKeyHeader = "X-API-Key"
 
 // maxLimitedClients bounds the clients whose token buckets are kept: the
@@ -41,33 +37,29 @@ func newRateLimiter(perSecond float64, burst int) *rateLimiter {
 	}
 }
 
-// allow takes a token for client, or says how long until one is free.
-func (l *rateLimiter) allow(client string) (ok bool, retryAfter time.Duration) {
-	b, _ := l.buckets.Compute(client, func(old *rate.Limiter, found bool) (*rate.Limiter, otter.ComputeOp) {
+// allow takes a token for c, or says how long until one is free. A key's
+// own rate and burst apply to it; everyone else shares the defaults.
+func (l *rateLimiter) allow(c client) (ok bool, retryAfter time.Duration) {
+	b, _ := l.buckets.Compute(c.id, func(old *rate.Limiter, found bool) (*rate.Limiter, otter.ComputeOp) {
 		if found {
 			return old, otter.CancelOp
 		}
-		return rate.NewLimiter(l.rate, l.burst), otter.WriteOp
+		r, burst := l.rate, l.burst
+		if c.key != nil && c.key.RatePerSecond > 0 {
+			r = rate.Limit(c.key.RatePerSecond)
+		}
+		if c.key != nil && c.key.Burst > 0 {
+			burst = c.key.Burst
+		}
+		return rate.NewLimiter(r, burst), otter.WriteOp
 	})
 	now := time.Now()
-	r := b.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
+	res := b.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
 		return false, d
 	}
 	return true, 0
 }
 
 func (l *rateLimiter) close() { l.buckets.StopAllGoroutines() }
-
-// clientID names the caller: its API key when it sends one, else its IP.
-func clientID(r *http.Request) string {
-	if key := r.Header.Get(APIKeyHeader); key != "" {
-		return "key:" + key
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return "ip:" + strings.TrimSpace(host)
-}

@@ -1,18 +1,24 @@
 // Package transport is herald's HTTP gateway: how GraphQL requests arrive
 // (POST, GET, websockets, Server-Sent Events) and what every request passes
-// before any of it is parsed — a request id, CORS, its client's rate limit,
-// the body limit — and how errors are shown to clients.
+// before any of it is parsed — a request id, CORS, who its client is, the
+// client's rate limit, the body limit and deadlines — and how errors are
+// shown to clients.
 package transport
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -26,6 +32,7 @@ import (
 // Options configure the HTTP gateway.
 type Options struct {
 	Limits limits.Limits
+	Access Access
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
 	Logger      *slog.Logger
@@ -38,13 +45,14 @@ type Options struct {
 // HTTP is the gateway's HTTP side.
 type HTTP struct {
 	opts    Options
+	clients *clients
 	limiter *rateLimiter // nil without rate limiting
 	conns   *connections
 }
 
-// New builds the HTTP side of a gateway.
+// New builds the HTTP side of a gateway; opts.Access must be valid.
 func New(opts Options) *HTTP {
-	h := &HTTP{opts: opts}
+	h := &HTTP{opts: opts, clients: newClients(opts.Access)}
 	if opts.Limits.RatePerSecond > 0 {
 		h.limiter = newRateLimiter(opts.Limits.RatePerSecond, opts.Limits.RateBurst)
 	}
@@ -63,7 +71,7 @@ func (h *HTTP) Close() {
 func (h *HTTP) AddTransports(srv *handler.Server) {
 	srv.AddTransport(h.websocket())
 	srv.AddTransport(gqltransport.Options{})
-	srv.AddTransport(gqltransport.SSE{}) // before POST: both take POSTs
+	srv.AddTransport(sseTransport{}) // before POST: both take POSTs
 	srv.AddTransport(gqltransport.GET{})
 	if h.opts.GqlgenPOST {
 		srv.AddTransport(gqltransport.POST{})
@@ -74,30 +82,21 @@ func (h *HTTP) AddTransports(srv *handler.Server) {
 
 // Wrap puts next behind what every request passes first.
 func (h *HTTP) Wrap(next http.Handler) http.Handler {
-	return withRequestID(h.withCORS(h.withLimits(next)))
+	return withRequestID(h.withCORS(h.withClient(h.withLimits(next))))
 }
 
-// withLimits rejects oversized bodies and clients over their rate before
-// anything is parsed, let alone run.
-func (h *HTTP) withLimits(next http.Handler) http.Handler {
+// withRequestID tags each request with the caller's X-Request-ID or a new
+// one.
+func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.limiter != nil {
-			if ok, wait := h.limiter.allow(request.Client(r.Context())); !ok {
-				h.opts.Metrics.rejected.WithLabelValues("rate").Inc()
-				w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-				writeError(w, http.StatusTooManyRequests, apierr.RateLimited, "rate limit exceeded; retry after the Retry-After seconds")
-				return
-			}
+		id := r.Header.Get("X-Request-ID")
+		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
 		}
-		if max := h.opts.Limits.MaxBodyBytes; max > 0 {
-			if r.ContentLength > max {
-				h.opts.Metrics.rejected.WithLabelValues("size").Inc()
-				writeError(w, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge, fmt.Sprintf("request body over %d bytes", max))
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, max)
-		}
-		next.ServeHTTP(w, r)
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(request.WithID(r.Context(), id)))
 	})
 }
 
@@ -119,20 +118,125 @@ func (h *HTTP) withCORS(next http.Handler) http.Handler {
 	})
 }
 
-// withRequestID tags each request with the caller's X-Request-ID or a new
-// one, and with its client.
-func withRequestID(next http.Handler) http.Handler {
+// withClient names the request's client, or refuses it: an API key that is
+// none of the configured ones is 401, so that invented keys neither pass
+// nor each get a rate limit of their own. A websocket may bring its key in
+// its connection_init payload instead, which browsers can send.
+func (h *HTTP) withClient(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
-		if id == "" || len(id) > 64 {
-			b := make([]byte, 8)
-			_, _ = rand.Read(b)
-			id = hex.EncodeToString(b)
+		c, err := h.clients.identify(r, r.Header.Get(APIKeyHeader))
+		if errors.Is(err, errKeyRequired) && isUpgrade(r) {
+			c, err = client{id: "ip:" + h.clients.address(r)}, nil // the init payload decides
 		}
-		w.Header().Set("X-Request-ID", id)
-		ctx := request.WithClient(request.WithID(r.Context(), id), clientID(r))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if err != nil {
+			h.opts.Metrics.rejected.WithLabelValues("auth").Inc()
+			writeError(w, http.StatusUnauthorized, apierr.Unauthenticated, err.Error())
+			return
+		}
+		ctx := request.WithClient(r.Context(), c.id)
+		next.ServeHTTP(w, r.WithContext(withClient(ctx, c)))
 	})
+}
+
+type clientKey struct{}
+
+func withClient(ctx context.Context, c client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientOf(ctx context.Context) client {
+	c, _ := ctx.Value(clientKey{}).(client)
+	return c
+}
+
+// withLimits rejects clients over their rate and oversized bodies before
+// anything is parsed, let alone run, and bounds the request's phases: the
+// whole body must arrive within BodyTimeout, and a request that is not a
+// stream is handled within RequestTimeout.
+func (h *HTTP) withLimits(next http.Handler) http.Handler {
+	lim := h.opts.Limits
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.limiter != nil {
+			if ok, wait := h.limiter.allow(clientOf(r.Context())); !ok {
+				h.opts.Metrics.rejected.WithLabelValues("rate").Inc()
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+				writeError(w, http.StatusTooManyRequests, apierr.RateLimited, "rate limit exceeded; retry after the Retry-After seconds")
+				return
+			}
+		}
+		if max := lim.MaxBodyBytes; max > 0 && r.ContentLength > max {
+			h.opts.Metrics.rejected.WithLabelValues("size").Inc()
+			writeError(w, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge, fmt.Sprintf("request body over %d bytes", max))
+			return
+		}
+		if isUpgrade(r) {
+			next.ServeHTTP(w, r) // a websocket: its protocol has deadlines of its own
+			return
+		}
+		if err := h.readBody(w, r); err != nil {
+			var tooLarge *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooLarge):
+				h.opts.Metrics.rejected.WithLabelValues("size").Inc()
+				writeError(w, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge, fmt.Sprintf("request body over %d bytes", lim.MaxBodyBytes))
+			default:
+				h.opts.Metrics.rejected.WithLabelValues("body").Inc()
+				writeError(w, http.StatusRequestTimeout, apierr.BadRequest, "the request body did not arrive in time")
+			}
+			return
+		}
+		if isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if d := lim.RequestTimeout; d > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			// A client that does not read its answer holds it no longer.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + 5*time.Second))
+			r = r.WithContext(ctx)
+		}
+		w, r = withOutcome(w, r)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// readBody reads the whole body within BodyTimeout and the size limit, and
+// hands the handler a copy. Reading it here, not as the handler goes, lets
+// the deadline cover the body alone: once it is read, the deadline is
+// lifted, since net/http's watch for a disconnecting client would take an
+// expired one for a disconnect.
+func (h *HTTP) readBody(w http.ResponseWriter, r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	rc := http.NewResponseController(w)
+	if d := h.opts.Limits.BodyTimeout; d > 0 {
+		_ = rc.SetReadDeadline(time.Now().Add(d))
+	}
+	var body io.Reader = r.Body
+	if max := h.opts.Limits.MaxBodyBytes; max > 0 {
+		body = http.MaxBytesReader(w, r.Body, max)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		// The connection ends with the answer: net/http would otherwise
+		// wait for the rest of the body to reuse it, deadline or not.
+		w.Header().Set("Connection", "close")
+		return err
+	}
+	_ = rc.SetReadDeadline(time.Time{})
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.ContentLength = int64(len(b))
+	return nil
+}
+
+func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
+
+// isStream reports whether a request asks for a stream of responses
+// (Server-Sent Events), which lasts as long as its subscription.
+func isStream(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
 // writeError answers with a GraphQL-shaped error before execution.

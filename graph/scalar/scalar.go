@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -158,3 +159,17 @@ func UnmarshalBigInt(v any) (string, error) {
 }
 
 func isHexLen(s string, n int) bool { return len(s) == n && domain.IsHex(s) }
+
+// MarshalTime writes an instant as gqlgen does: RFC 3339 text.
+func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) }
+
+// UnmarshalTime accepts RFC 3339 text; anything else is the client's
+// mistake, reported as such (gqlgen's own Time reports it as a plain
+// error, which a gateway cannot tell from its own).
+func UnmarshalTime(v any) (time.Time, error) {
+	t, err := graphql.UnmarshalTime(v)
+	if err != nil {
+		return time.Time{}, inputErr("time %v is not RFC 3339 text, like 2026-11-01T00:00:00Z", v)
+	}
+	return t, nil
+}

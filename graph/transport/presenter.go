@@ -36,6 +36,15 @@ func Presenter(log *slog.Logger, saturated func() bool) graphql.ErrorPresenterFu
 			gerr.Extensions = map[string]any{"code": apierr.BadUserInput, "argument": arg}
 			return gerr
 		}
+		// An error while reading an argument is the client's too, whatever
+		// reported it (a scalar of gqlgen's): its path goes below the field
+		// into one of the field's arguments.
+		if gerr := graphql.DefaultErrorPresenter(ctx, err); gerr.Extensions["code"] == nil && inArgument(ctx, gerr.Path) {
+			arg := argumentPath(ctx, gerr.Path)
+			gerr.Message = arg + ": " + gerr.Message
+			gerr.Extensions = map[string]any{"code": apierr.BadUserInput, "argument": arg}
+			return gerr
+		}
 		// Errors with a code are meant for the client; so are gqlgen's own
 		// messages (a body that is not JSON, an unknown operation), which
 		// wrap no Go error. The rest may carry internals: logged, not shown.
@@ -86,6 +95,21 @@ func argumentPath(ctx context.Context, path ast.Path) string {
 		}
 	}
 	return b.String()
+}
+
+// inArgument reports whether an error's path leads into an argument of the
+// field being resolved.
+func inArgument(ctx context.Context, path ast.Path) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return false
+	}
+	field := fc.Path()
+	if len(path) <= len(field) || path[:len(field)].String() != field.String() {
+		return false
+	}
+	name, ok := path[len(field)].(ast.PathName)
+	return ok && fc.Field.Definition.Arguments.ForName(string(name)) != nil
 }
 
 func isTimeout(err error) bool {

@@ -19,6 +19,7 @@ run ./indexer/evm BenchmarkDecodeApply 30x "EVM: decode + apply logs (claims, tr
 run ./graph BenchmarkNFTStatus 20000x "nft with 200 registrations (first page), 50 concurrent clients"
 run ./graph BenchmarkNullifierLookups 3000x "nullifiers(hashes: 100) over 1,000,000 stored, 50 concurrent clients"
 run ./store BenchmarkNullifiersByHash 3000x "the database's share of that: one 100-hash lookup over 1,000,000 stored, serially"
+run ./graph BenchmarkUnderFragmentAttack 3000x "an ordinary query's latency alone, then while 4 anonymous clients send 10⁶-expansion documents as fast as answered (default limits)"
 run ./graph BenchmarkSubscriptionFanOut 30x "10,000 websocket subscribers to the same subscription (their client process on the same 2 cores): commit → last subscriber"
 
 {

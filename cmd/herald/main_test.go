@@ -161,3 +161,41 @@ func TestUnreachableRPCStopsStart(t *testing.T) {
 		t.Fatalf("err = %v, want one naming evm[0] and its RPC", err)
 	}
 }
+
+// API keys come from the file, the environment and a key file, and a bad
+// one is named.
+func TestAPIKeysFromEverySource(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys.yaml")
+	if err := os.WriteFile(keys, []byte("- {name: from-file, key: a-key-from-the-key-file}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "herald.yaml")
+	cfgYAML := "access:\n  api_keys_file: " + keys + "\n  api_keys:\n    - {name: inline, key: an-inline-key-0123}\n"
+	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(cfgPath, env(map[string]string{"HERALD_API_KEYS": "from-env=a-key-from-the-environment"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	access, err := cfg.Access.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, k := range access.APIKeys {
+		names = append(names, k.Name)
+	}
+	if strings.Join(names, ",") != "inline,from-env,from-file" {
+		t.Fatalf("keys %v", names)
+	}
+	var out bytes.Buffer
+	err = run([]string{"version"}, env(map[string]string{"HERALD_API_KEYS": "short=abc"}), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "access.api_keys[0].key") {
+		t.Fatalf("a short key: err = %v, want one naming access.api_keys[0].key", err)
+	}
+}

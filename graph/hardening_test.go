@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -514,4 +515,50 @@ func TestSeveralOperationsNeedAName(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// Every refusal says why with a code, and none quotes the request back.
+func TestEveryClientErrorHasACode(t *testing.T) {
+	lim := limits.Defaults()
+	lim.MaxBodyBytes = 1000
+	e := newEnv(t, lim)
+	const marker = "quoted-back-marker"
+	for _, tc := range []struct {
+		name, method, contentType, path, body string
+		status                                int
+	}{
+		{"not JSON", http.MethodPost, "application/json", "/graphql", `{"query": "` + marker, 400},
+		{"wrong type", http.MethodPost, "application/json", "/graphql", `{"query": ["` + marker + `"]}`, 400},
+		{"text body", http.MethodPost, "text/plain", "/graphql", marker, 415},
+		{"another method", http.MethodPut, "application/json", "/graphql", `{}`, 405},
+		{"GET variables", http.MethodGet, "", "/graphql?query={__typename}&variables=" + marker, "", 400},
+		{"GET subscription", http.MethodGet, "", "/graphql?query=subscription{chainHeads{height}}", "", 405},
+		{"oversized", http.MethodPost, "application/json", "/graphql", `{"query": "` + strings.Repeat(marker, 100) + `"}`, 413},
+		{"parse error", http.MethodPost, "application/json", "/graphql", `{"query": "{ ` + marker + `"}`, 422},
+	} {
+		req, _ := http.NewRequest(tc.method, e.srv.URL+tc.path, strings.NewReader(tc.body))
+		if tc.contentType != "" {
+			req.Header.Set("Content-Type", tc.contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var body struct {
+			Errors []struct {
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		_ = json.Unmarshal(out, &body)
+		switch {
+		case resp.StatusCode != tc.status:
+			t.Errorf("%s: status %d, want %d: %s", tc.name, resp.StatusCode, tc.status, out)
+		case len(body.Errors) == 0 || body.Errors[0].Extensions["code"] == nil:
+			t.Errorf("%s: no error code: %s", tc.name, out)
+		case tc.name != "parse error" && bytes.Contains(out, []byte(marker)):
+			t.Errorf("%s: the request is quoted back: %s", tc.name, out)
+		}
+	}
 }

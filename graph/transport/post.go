@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	gqltransport "github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/herald-indexer/herald/graph/apierr"
@@ -48,12 +49,44 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		writeError(w, http.StatusBadRequest, apierr.BadRequest, err.Error())
 		return
 	}
+	serve(w, r, exec, params, nil)
+}
+
+// getTransport answers queries sent as GET, with their parameters in the
+// URL, as the POST transport answers them; its errors carry codes too.
+type getTransport struct{ gqltransport.GET }
+
+func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	q := r.URL.Query()
+	params := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	for name, into := range map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if v := q.Get(name); v != "" {
+			dec := json.NewDecoder(strings.NewReader(v))
+			dec.UseNumber()
+			if err := dec.Decode(into); err != nil {
+				writeError(w, http.StatusBadRequest, apierr.BadRequest, "the "+name+" parameter is not a JSON object")
+				return
+			}
+		}
+	}
+	serve(w, r, exec, params, func(op *ast.OperationDefinition) bool {
+		if op.Operation == ast.Query {
+			return true
+		}
+		// A GET must not change anything, nor hold a stream open.
+		writeError(w, http.StatusMethodNotAllowed, apierr.BadRequest, "GET runs queries only: send a "+string(op.Operation)+" with POST or over a websocket")
+		return false
+	})
+}
+
+// serve runs a decoded request; allow, when set, may refuse its operation
+// once it is known (having answered).
+func serve(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, allow func(*ast.OperationDefinition) bool) {
 	start := graphql.Now()
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	ctx := r.Context()
 	contentType := responseContentType(r)
-	w.Header().Set("Content-Type", contentType)
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
 		opErr = explainOperationName(rc, params, opErr)
@@ -61,10 +94,15 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if contentType == "application/graphql-response+json" && status == http.StatusUnprocessableEntity {
 			status = http.StatusBadRequest // GraphQL over HTTP's status for a document it cannot run
 		}
+		w.Header().Set("Content-Type", contentType)
 		w.WriteHeader(status)
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
+	if allow != nil && !allow(rc.Operation) {
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,7 +73,7 @@ func (h *HTTP) AddTransports(srv *handler.Server) {
 	srv.AddTransport(h.websocket())
 	srv.AddTransport(gqltransport.Options{})
 	srv.AddTransport(sseTransport{}) // before POST: both take POSTs
-	srv.AddTransport(gqltransport.GET{})
+	srv.AddTransport(getTransport{})
 	if h.opts.GqlgenPOST {
 		srv.AddTransport(gqltransport.POST{})
 	} else {
@@ -82,7 +83,26 @@ func (h *HTTP) AddTransports(srv *handler.Server) {
 
 // Wrap puts next behind what every request passes first.
 func (h *HTTP) Wrap(next http.Handler) http.Handler {
-	return withRequestID(h.withCORS(h.withClient(h.withLimits(next))))
+	return withRequestID(h.withCORS(supported(h.withClient(h.withLimits(next)))))
+}
+
+// supported refuses, with a code, what no transport takes: another method,
+// or a POST whose body is not JSON.
+func supported(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost:
+			if mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mediaType != "application/json" {
+				writeError(w, http.StatusUnsupportedMediaType, apierr.BadRequest, `send GraphQL requests as application/json: {"query": "…", "variables": {…}}`)
+				return
+			}
+		case r.Method != http.MethodGet && r.Method != http.MethodOptions:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeError(w, http.StatusMethodNotAllowed, apierr.BadRequest, "GraphQL takes GET (queries) and POST")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // withRequestID tags each request with the caller's X-Request-ID or a new

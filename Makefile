@@ -6,8 +6,10 @@ export PATH := $(GOBIN):$(PATH)
 
 .PHONY: dev test test-go fuzz-short fuzz lint generate contracts graphiql bench build tools
 
+# The version comes from git (go build stamps it; this machine's go env may
+# turn stamping off).
 build:
-	$(GO) build -o bin/herald ./cmd/herald
+	$(GO) build -buildvcs=auto -o bin/herald ./cmd/herald
 
 
 ## test: vet, every test against real PostgreSQL, and a short run of every fuzz target.
@@ -50,5 +52,6 @@ bench: tools
 	./scripts/bench.sh
 
 ## dev: herald with everything embedded — PostgreSQL, a btcd regtest node, an EVM devnet — and live traffic.
+## ARGS are herald dev's flags, e.g. make dev ARGS="-listen 127.0.0.1:9090 -evm-rpc 127.0.0.1:9545".
 dev: tools
-	$(GO) run ./cmd/herald dev
+	$(GO) run ./cmd/herald dev $(ARGS)

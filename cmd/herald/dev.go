@@ -25,24 +25,36 @@ const (
 
 // devOptions are `herald dev`'s own flags.
 type devOptions struct {
-	reorgs        bool
+	noReorgs      bool
 	btcInterval   time.Duration
 	evmInterval   time.Duration
 	evmListenAddr string
+	listen        string
 }
+
+// registerDevFlags registers dev's flags on fs, into o.
+func registerDevFlags(fs *flag.FlagSet, o *devOptions) {
+	fs.BoolVar(&o.noReorgs, "no-reorgs", false, "never reorganise the devnets")
+	fs.DurationVar(&o.btcInterval, "btc-block-interval", 5*time.Second, "time between regtest blocks")
+	fs.DurationVar(&o.evmInterval, "evm-block-interval", 2*time.Second, "time between EVM devnet blocks")
+	fs.StringVar(&o.evmListenAddr, "evm-rpc", "127.0.0.1:8545", "`address` of the EVM devnet's JSON-RPC (HTTP and websocket)")
+	fs.StringVar(&o.listen, "listen", "", "the gateway's `address` (default http.listen, 127.0.0.1:8080)")
+}
+
+// devFlags is dev's flags, for help.
+func devFlags(fs *flag.FlagSet) { registerDevFlags(fs, &devOptions{}) }
 
 func parseDevFlags(args []string, stderr io.Writer) (devOptions, error) {
 	fs := flag.NewFlagSet("herald dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	noReorgs := fs.Bool("no-reorgs", false, "never reorganise the devnets")
-	o := devOptions{}
-	fs.DurationVar(&o.btcInterval, "btc-block-interval", 5*time.Second, "time between regtest blocks")
-	fs.DurationVar(&o.evmInterval, "evm-block-interval", 2*time.Second, "time between EVM devnet blocks")
-	fs.StringVar(&o.evmListenAddr, "evm-rpc", "127.0.0.1:8545", "address of the EVM devnet's JSON-RPC (HTTP and websocket)")
+	var o devOptions
+	registerDevFlags(fs, &o)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	o.reorgs = !*noReorgs
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("herald dev takes no arguments, got %q", fs.Args())
+	}
 	return o, nil
 }
 
@@ -54,13 +66,16 @@ func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdou
 	if err != nil {
 		return err
 	}
+	if opts.listen != "" {
+		cfg.HTTP.Listen = opts.listen
+	}
 	devDir := filepath.Join(cfg.DataDir, "devnet")
 	if err := os.MkdirAll(devDir, 0o755); err != nil {
 		return err
 	}
 	btc, err := devnet.StartBitcoin(ctx, devnet.BitcoinOptions{
 		Dir: devDir, Logger: log.With("devnet", "bitcoin"),
-		BlockInterval: opts.btcInterval, Reorgs: opts.reorgs,
+		BlockInterval: opts.btcInterval, Reorgs: !opts.noReorgs,
 	})
 	if err != nil {
 		return fmt.Errorf("bitcoin devnet: %w", err)
@@ -71,7 +86,7 @@ func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdou
 		err = errors.Join(err, btc.Stop(sctx))
 	}()
 	chain, err := devnet.StartEVM(ctx, devnet.EVMOptions{
-		Logger: log.With("devnet", "evm"), BlockInterval: opts.evmInterval, Reorgs: opts.reorgs, HTTPAddr: opts.evmListenAddr,
+		Logger: log.With("devnet", "evm"), BlockInterval: opts.evmInterval, Reorgs: !opts.noReorgs, HTTPAddr: opts.evmListenAddr,
 	})
 	if err != nil {
 		return fmt.Errorf("evm devnet: %w", err)

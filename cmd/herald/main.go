@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,29 +21,82 @@ import (
 	"github.com/herald-indexer/herald/store/pglaunch"
 )
 
-const usage = `herald — blockchain indexer and GraphQL gateway
+// commands are herald's, in the order help lists them.
+func commands() []command {
+	return []command{
+		{name: "dev", synopsis: "[dev flags]", summary: "everything on this machine: embedded PostgreSQL, a btcd regtest node and an EVM devnet with live traffic, the indexer and the gateway", own: devFlags},
+		{name: "run", summary: "index the configured chains and serve GraphQL, in one process"},
+		{name: "index", summary: "index the configured chains (one writer per chain)"},
+		{name: "serve", summary: "serve GraphQL from the database (stateless; run as many as needed)"},
+		{name: "migrate", synopsis: "up|down|status", summary: "apply, roll back or list database migrations"},
+		{name: "check", summary: "read and validate the configuration (file, environment, flags) and say what is wrong, touching nothing"},
+		{name: "payload", synopsis: "INSCRIPTION_ID EXPIRY_HEIGHT", summary: "print the OP_RETURN output script (hex) that registers an NFT (docs/creators.md)", own: payloadFlags},
+		{name: "version", summary: "print herald's version, the commit it was built from, and Go's version"},
+		{name: "help", synopsis: "[command]", summary: "show this help, or a command's"},
+	}
+}
 
-Usage:
-  herald dev [-no-reorgs]         everything on this machine: embedded PostgreSQL, a btcd
-                                  regtest node and an EVM devnet with live traffic,
-                                  the indexer and the gateway
-  herald run                      index the configured chains and serve GraphQL
-  herald index                    index the configured chains (one writer per chain)
-  herald serve                    serve GraphQL from the database (stateless)
-  herald migrate up|down|status   apply, roll back or list database migrations
-  herald version                  print the build version
+// command is one of herald's commands, for parsing and for help.
+type command struct {
+	name, synopsis, summary string
+	// own registers the command's own flags, when it has any.
+	own func(*flag.FlagSet)
+}
 
-Flags (before or after the command; before it for dev):
-  -config FILE      YAML configuration file (optional)
-  -database-url URL PostgreSQL server to use; without it herald starts its own
-  -data-dir DIR     local state, including the embedded database (default .herald)
-  -log-level LEVEL  debug, info, warn, error (default info)
-  -log-format FMT   text or json (default text)
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
 
-Environment: HERALD_DATABASE_URL (or DATABASE_URL), HERALD_DATA_DIR,
-HERALD_LOG_LEVEL, HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN. Flags win over the environment, which
-wins over the file.
-`
+// globalFlags are the flags every command takes, before or after its name.
+type globalFlags struct {
+	config, databaseURL, dataDir, logLevel, logFormat, listen string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&g.config, "config", getenv("HERALD_CONFIG"), "YAML configuration `file` (HERALD_CONFIG)")
+	fs.StringVar(&g.databaseURL, "database-url", "", "PostgreSQL server `URL` to use; without one herald starts its own")
+	fs.StringVar(&g.dataDir, "data-dir", "", "local state, the embedded database's included (`dir`, default .herald)")
+	fs.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (default info)")
+	fs.StringVar(&g.logFormat, "log-format", "", "text or json (default text)")
+	fs.StringVar(&g.listen, "listen", "", "the gateway's `address` (http.listen, default 127.0.0.1:8080)")
+}
+
+// printUsage writes herald's help, or a command's.
+func printUsage(w io.Writer, getenv func(string) string, name string) {
+	c, ok := findCommand(name)
+	if !ok {
+		fmt.Fprint(w, "herald — blockchain indexer and GraphQL gateway\n\nUsage: herald [flags] <command> [arguments]\n\nCommands:\n")
+		for _, c := range commands() {
+			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		}
+		fmt.Fprint(w, "\nRun 'herald help <command>' for a command's flags.\n")
+	} else {
+		fmt.Fprintf(w, "Usage: herald %s %s\n\n%s.\n", c.name, strings.TrimSpace(c.synopsis+" [flags]"), c.summary)
+		if c.own != nil {
+			fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+			c.own(fs)
+			fmt.Fprintf(w, "\n%s flags:\n", c.name)
+			fs.SetOutput(w)
+			fs.PrintDefaults()
+		}
+	}
+	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
+	(&globalFlags{}).register(fs, getenv)
+	fmt.Fprint(w, "\nFlags of every command (before or after its name):\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+Settings come from the configuration file, then HERALD_* environment variables
+(HERALD_DATABASE_URL or DATABASE_URL, HERALD_DATA_DIR, HERALD_LOG_LEVEL,
+HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN, HERALD_API_KEYS), then flags: flags win.
+Every setting is in docs/operations.md.
+`)
+}
 
 func main() {
 	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
@@ -53,37 +107,69 @@ func main() {
 
 // run is main without the exit, so it can be tested and exits in one place.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var g globalFlags
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	configPath := fs.String("config", getenv("HERALD_CONFIG"), "")
-	databaseURL := fs.String("database-url", "", "")
-	dataDir := fs.String("data-dir", "", "")
-	logLevel := fs.String("log-level", "", "")
-	logFormat := fs.String("log-format", "", "")
-	// Flags may stand on either side of the command, except after `dev`,
-	// whose own flags follow it.
+	fs.SetOutput(io.Discard) // errors are returned, help printed below
+	g.register(fs, getenv)
+	// Flags may stand on either side of the command, except after `dev`
+	// and `payload`, whose own flags follow them.
 	var positional []string
 	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			return err
+		err := fs.Parse(rest)
+		if errors.Is(err, flag.ErrHelp) {
+			name := ""
+			if len(positional) > 0 {
+				name = positional[0]
+			}
+			printUsage(stdout, getenv, name)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w (herald help lists the flags)", err)
 		}
 		if fs.NArg() == 0 {
 			break
 		}
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
-		if len(positional) == 1 && positional[0] == "dev" {
+		if c, _ := findCommand(positional[0]); len(positional) == 1 && c.own != nil {
 			positional = append(positional, rest...)
 			break
 		}
 	}
 	if len(positional) == 0 {
-		fs.Usage()
+		printUsage(stderr, getenv, "")
 		return errors.New("no command given")
 	}
+	cmd, rest := positional[0], positional[1:]
+	switch cmd {
+	case "help":
+		topic := ""
+		if len(rest) > 0 {
+			topic = rest[0]
+			if _, ok := findCommand(topic); !ok {
+				return fmt.Errorf("no command %q: herald help lists them", topic)
+			}
+		}
+		printUsage(stdout, getenv, topic)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, version())
+		return nil
+	case "payload":
+		return payload(rest, stdout, stderr)
+	}
+	if _, ok := findCommand(cmd); !ok {
+		return fmt.Errorf("unknown command %q: herald help lists the commands", cmd)
+	}
+	if cmd == "dev" {
+		if _, err := parseDevFlags(rest, io.Discard); errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, getenv, "dev")
+			return nil
+		}
+	}
 
-	cfg, err := loadConfig(*configPath, getenv)
+	cfg, err := loadConfig(g.config, getenv)
 	if err != nil {
 		return err
 	}
@@ -93,7 +179,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		flag  string
 		field *string
 	}{
-		{*databaseURL, &cfg.DatabaseURL}, {*dataDir, &cfg.DataDir}, {*logLevel, &cfg.Log.Level}, {*logFormat, &cfg.Log.Format},
+		{g.databaseURL, &cfg.DatabaseURL}, {g.dataDir, &cfg.DataDir}, {g.logLevel, &cfg.Log.Level},
+		{g.logFormat, &cfg.Log.Format}, {g.listen, &cfg.HTTP.Listen},
 	} {
 		if o.flag != "" {
 			*o.field = o.flag
@@ -101,6 +188,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 	if err := cfg.validate(); err != nil {
 		return err
+	}
+	if cmd == "check" {
+		fmt.Fprintf(stdout, "the configuration is valid: %d Bitcoin and %d EVM chains, gateway on %s\n", len(cfg.Bitcoin), len(cfg.EVM), cfg.HTTP.Listen)
+		return nil
 	}
 	log := newLogger(cfg.Log)
 
@@ -116,10 +207,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		_ = shutdownTracing(sctx)
 	}()
 
-	switch cmd, rest := positional[0], positional[1:]; cmd {
-	case "version":
-		fmt.Fprintln(stdout, "herald", version())
-		return nil
+	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, log, rest, stdout)
 	case "dev":
@@ -128,26 +216,35 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return start(ctx, cfg, log, roles{index: true, serve: true})
 	case "index":
 		return start(ctx, cfg, log, roles{index: true})
-	case "serve":
+	default: // serve
 		return start(ctx, cfg, log, roles{serve: true})
-	default:
-		fs.Usage()
-		return fmt.Errorf("unknown command %q", cmd)
 	}
 }
 
+// version is the module's version, the commit and its time as the build
+// recorded them (go build stamps them from git; go run does not).
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return "herald (no build information)"
 	}
-	v := info.Main.Version
+	v := "herald " + info.Main.Version
+	settings := map[string]string{}
 	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" {
-			v += " " + s.Value
-		}
+		settings[s.Key] = s.Value
 	}
-	return v
+	if rev := settings["vcs.revision"]; rev != "" {
+		v += ", commit " + rev
+		if settings["vcs.modified"] == "true" {
+			v += " with uncommitted changes"
+		}
+		if t := settings["vcs.time"]; t != "" {
+			v += " of " + t
+		}
+	} else {
+		v += ", built without version control information (go run, or outside a git checkout)"
+	}
+	return v + ", " + info.GoVersion
 }
 
 func migrate(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {

@@ -81,7 +81,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			err := run([]string{"-config", path, "version"}, env(nil), &out, &out)
+			err := run([]string{"-config", path, "check"}, env(nil), &out, &out)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one naming %q", err, tc.want)
 			}
@@ -93,7 +93,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 // collapse into one (the invalid level here must be reported).
 func TestFlagsSetTheirOwnSettings(t *testing.T) {
 	var out bytes.Buffer
-	err := run([]string{"-log-format", "json", "-log-level", "json", "version"}, env(nil), &out, &out)
+	err := run([]string{"-log-format", "json", "-log-level", "json", "check"}, env(nil), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "log.level") {
 		t.Fatalf("err = %v, want one naming log.level", err)
 	}
@@ -102,10 +102,10 @@ func TestFlagsSetTheirOwnSettings(t *testing.T) {
 // Flags win over the environment, so a flag corrects a bad variable.
 func TestFlagOverridesABadEnvironmentValue(t *testing.T) {
 	var out bytes.Buffer
-	if err := run([]string{"-log-level", "debug", "version"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err != nil {
+	if err := run([]string{"-log-level", "debug", "check"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err != nil {
 		t.Fatalf("-log-level debug over HERALD_LOG_LEVEL=loud: %v", err)
 	}
-	if err := run([]string{"version"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err == nil || !strings.Contains(err.Error(), "log.level") {
+	if err := run([]string{"check"}, env(map[string]string{"HERALD_LOG_LEVEL": "loud"}), &out, &out); err == nil || !strings.Contains(err.Error(), "log.level") {
 		t.Fatalf("HERALD_LOG_LEVEL=loud alone: err = %v, want one naming log.level", err)
 	}
 }
@@ -194,7 +194,7 @@ func TestAPIKeysFromEverySource(t *testing.T) {
 		t.Fatalf("keys %v", names)
 	}
 	var out bytes.Buffer
-	err = run([]string{"version"}, env(map[string]string{"HERALD_API_KEYS": "short=abc"}), &out, &out)
+	err = run([]string{"check"}, env(map[string]string{"HERALD_API_KEYS": "short=abc"}), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "access.api_keys[0].key") {
 		t.Fatalf("a short key: err = %v, want one naming access.api_keys[0].key", err)
 	}

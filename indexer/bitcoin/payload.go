@@ -7,7 +7,10 @@ package bitcoin
 import (
 	"errors"
 	"fmt"
+
 	"strings"
+
+	"github.com/btcsuite/btcd/txscript"
 
 	"github.com/herald-indexer/herald/domain"
 )
@@ -53,4 +56,25 @@ func ParsePayload(b []byte) (Payload, error) {
 // isTxIDHex reports whether s is a txid in hex, either case.
 func isTxIDHex(s string) bool {
 	return len(s) == domain.TxIDHexLen && domain.IsHex(s)
+}
+
+// PayloadData is the registration payload of id and expiry as it goes into
+// an OP_RETURN output: <inscription_id>|<expiry_height> in ASCII.
+func PayloadData(id domain.InscriptionID, expiry int64) ([]byte, error) {
+	data := fmt.Appendf(nil, "%s|%d", id, expiry)
+	if _, err := ParsePayload(data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// PayloadScript is the OP_RETURN output script that carries the
+// registration payload of id and expiry: OP_RETURN and one data push, the
+// form every wallet's "data" output makes.
+func PayloadScript(id domain.InscriptionID, expiry int64) ([]byte, error) {
+	data, err := PayloadData(id, expiry)
+	if err != nil {
+		return nil, err
+	}
+	return txscript.NullDataScript(data)
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/btcsuite/btcd/chaincfg"
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
-	"github.com/btcsuite/btcd/txscript"
 	"github.com/btcsuite/btcd/wire"
 
 	"github.com/herald-indexer/herald/domain"
@@ -344,7 +343,7 @@ func (b *Bitcoin) register(kind paymentKind, next int64) (payment, error) {
 	}
 	var outs []*wire.TxOut
 	for _, id := range payloads {
-		script, err := txscript.NullDataScript(fmt.Appendf(nil, "%s|%d", id, expiry))
+		script, err := bitcoin.PayloadScript(id, expiry)
 		if err != nil {
 			return payment{}, fmt.Errorf("payload script: %w", err)
 		}

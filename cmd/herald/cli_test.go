@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/herald-indexer/herald/indexer/bitcoin"
+)
+
+// Help is asked for, not an error: every way of asking prints to stdout
+// and succeeds, and a command's help shows its own flags.
+func TestHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"Commands:", "dev ", "payload ", "Flags of every command", "-database-url"}},
+		{[]string{"-h"}, []string{"Commands:"}},
+		{[]string{"help"}, []string{"Commands:", "herald help <command>"}},
+		{[]string{"help", "dev"}, []string{"Usage: herald dev", "-no-reorgs", "-evm-rpc", "-listen", "-database-url"}},
+		{[]string{"dev", "-h"}, []string{"Usage: herald dev", "-btc-block-interval"}},
+		{[]string{"run", "-h"}, []string{"Usage: herald run", "-config"}},
+		{[]string{"-config", "x.yaml", "serve", "--help"}, []string{"Usage: herald serve"}},
+		{[]string{"help", "payload"}, []string{"INSCRIPTION_ID EXPIRY_HEIGHT", "-data"}},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(tc.args, env(nil), &out, &errOut); err != nil {
+			t.Errorf("%v: %v", tc.args, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, w, out.String())
+			}
+		}
+		if strings.Contains(out.String()+errOut.String(), "flag: help requested") {
+			t.Errorf("%v: %s", tc.args, out.String()+errOut.String())
+		}
+	}
+	var out bytes.Buffer
+	if err := run([]string{"help", "bogus"}, env(nil), &out, &out); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("help bogus: %v", err)
+	}
+	if err := run([]string{"bogus"}, env(nil), &out, &out); err == nil || !strings.Contains(err.Error(), "herald help") {
+		t.Errorf("an unknown command: %v", err)
+	}
+}
+
+func TestVersionSaysWhatItKnows(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"version"}, env(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "herald ") || !strings.Contains(out.String(), "go1.") {
+		t.Fatalf("version: %q", out.String())
+	}
+}
+
+// herald payload prints the script (or its data) that the indexer reads
+// as a registration of that NFT until that height.
+func TestPayloadCommand(t *testing.T) {
+	const id = "6fb976ab49dcec017f1e201e84395983204ae1a7c2abf7ced0a85d692e442799i0"
+	var out bytes.Buffer
+	if err := run([]string{"payload", id, "900000"}, env(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	script, err := hex.DecodeString(strings.TrimSpace(out.String()))
+	if err != nil {
+		t.Fatalf("not hex: %q", out.String())
+	}
+	data, ok := bitcoin.OpReturnPayload(script)
+	p, err := bitcoin.ParsePayload(data)
+	if !ok || err != nil || p.InscriptionID.String() != id || p.ExpiryHeight != 900000 {
+		t.Fatalf("%x reads back as %+v (%v, %v)", script, p, ok, err)
+	}
+	out.Reset()
+	if err := run([]string{"payload", "-data", strings.ToUpper(id[:64]) + "i0", "900000"}, env(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := hex.DecodeString(strings.TrimSpace(out.String())); string(got) != id+"|900000" {
+		t.Fatalf("-data printed %q", got)
+	}
+	for _, bad := range [][]string{{"payload", "nope", "1"}, {"payload", id, "-5"}, {"payload", id}, {"payload", id, "2147483648"}} {
+		if err := run(bad, env(nil), &out, &out); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg"
@@ -91,6 +92,8 @@ type Bitcoin struct {
 	creatorScript []byte
 	startHeight   int64
 
+	// mu keeps Run's rounds and Pay and Mine from interleaving.
+	mu sync.Mutex
 	// The generator's state, owned by Run (and StartBitcoin before it).
 	rng         *rand.Rand
 	tip         int64
@@ -258,6 +261,37 @@ func (b *Bitcoin) Run(ctx context.Context) error {
 	}
 }
 
+// Pay sends a transaction paying outs (OP_RETURN outputs included) from
+// the devnet's funded wallet, with its change back to it: what a creator's
+// or a buyer's wallet does (docs/creators.md). It is mined with the next
+// block.
+func (b *Bitcoin) Pay(outs ...*wire.TxOut) (*wire.MsgTx, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	tx, _, err := b.wallet.pay(outs, txFee)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.send(tx); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// Mine mines n blocks now.
+func (b *Bitcoin) Mine(n int) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.mine(int64(n))
+}
+
+// Tip is the height of the devnet's best block.
+func (b *Bitcoin) Tip() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tip
+}
+
 // Stop stops the node, waiting for it to exit until ctx ends (then it is
 // killed), and removes its state directory.
 func (b *Bitcoin) Stop(ctx context.Context) error {
@@ -275,6 +309,8 @@ func (b *Bitcoin) Stop(ctx context.Context) error {
 
 // step makes one round of traffic and mines its block.
 func (b *Bitcoin) step(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.round++
 	if b.opts.Reorgs && b.sinceReorg >= b.opts.ReorgEvery {
 		if err := b.reorg(); err != nil {

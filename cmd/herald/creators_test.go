@@ -75,7 +75,9 @@ func TestCreatorsRecipe(t *testing.T) {
 	cfg.HTTP.Listen = addr
 	cfg.Bitcoin = append(cfg.Bitcoin, btc.Config("bitcoin-devnet"))
 	done := make(chan error, 1)
-	go func() { done <- start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), roles{index: true, serve: true}) }()
+	go func() {
+		done <- start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), roles{index: true, serve: true})
+	}()
 	defer func() { cancel(); <-done }()
 	query := `query($tx: TxID!, $nft: InscriptionID!) {
 		registration(txid: $tx) { status paidSats inscriptionId }

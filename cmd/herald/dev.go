@@ -30,6 +30,9 @@ type devOptions struct {
 	evmInterval   time.Duration
 	evmListenAddr string
 	listen        string
+	// trafficStop, when set, stops the devnets' traffic once closed while
+	// the rest goes on (tests compare herald's answers with a quiet chain).
+	trafficStop <-chan struct{}
 }
 
 // registerDevFlags registers dev's flags on fs, into o.
@@ -61,11 +64,15 @@ func parseDevFlags(args []string, stderr io.Writer) (devOptions, error) {
 // dev runs everything on one machine: the embedded database, a btcd regtest
 // node and an in-process EVM chain with traffic, the indexer on both, and
 // the gateway. Ctrl-C stops it all.
-func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) (err error) {
+func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	opts, err := parseDevFlags(args, stderr)
 	if err != nil {
 		return err
 	}
+	return devWith(ctx, cfg, log, opts, stdout)
+}
+
+func devWith(ctx context.Context, cfg Config, log *slog.Logger, opts devOptions, stdout io.Writer) (err error) {
 	if opts.listen != "" {
 		cfg.HTTP.Listen = opts.listen
 	}
@@ -120,8 +127,8 @@ func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdou
 		}
 		reg := newRegistry()
 		actors := []actor{
-			{name: "bitcoin devnet traffic", run: btc.Run},
-			{name: "evm devnet traffic", run: chain.Run},
+			{name: "bitcoin devnet traffic", run: until(opts.trafficStop, btc.Run)},
+			{name: "evm devnet traffic", run: until(opts.trafficStop, chain.Run)},
 		}
 		idx, closeChains, err := indexers(ctx, cfg, st, reg, log)
 		if err != nil {
@@ -165,4 +172,28 @@ Try in GraphiQL:
 
 `, addr, db, p.URL, p.User, p.Password, p.CertFile, btc.Collection().Name, btc.Collection().Creator,
 		chain.ChainID(), chain.HTTPURL(), chain.WSURL(), devnet.UserKey())
+}
+
+// until runs run until ctx ends or stop closes; stopped, it waits for ctx
+// like any actor of a group.
+func until(stop <-chan struct{}, run func(context.Context) error) func(context.Context) error {
+	if stop == nil {
+		return run
+	}
+	return func(ctx context.Context) error {
+		tctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-tctx.Done():
+			}
+		}()
+		if err := run(tctx); err != nil || ctx.Err() != nil {
+			return err
+		}
+		<-ctx.Done()
+		return nil
+	}
 }

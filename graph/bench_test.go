@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -15,8 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/graph/transport"
 	"github.com/herald-indexer/herald/store"
+	"github.com/herald-indexer/herald/store/storetest"
 )
 
 // Benchmarks measure; tests assert. These report latency percentiles and
@@ -79,10 +84,11 @@ func cpuPerOp(b *testing.B, start time.Duration, startOK bool) {
 	}
 }
 
-func benchEnv(b *testing.B) *env {
+func benchEnv(b *testing.B, configure ...func(*graph.Options)) *env {
 	lim := limits.Defaults()
 	lim.RatePerSecond = 0 // the benchmark is the only client
-	return newEnv(b, lim)
+	writer, url := storetest.NewWithURL(b)
+	return newEnvOn(b, writer, url, lim, configure...)
 }
 
 // responseBuffers keeps the clients' response buffers across requests: the
@@ -110,8 +116,24 @@ func postJSON(client *http.Client, url string, body []byte) error {
 
 // BenchmarkNFTStatus: 50 concurrent clients asking for one NFT with 200
 // registrations, with the first page of them.
-func BenchmarkNFTStatus(b *testing.B) {
-	e := benchEnv(b)
+func BenchmarkNFTStatus(b *testing.B) { benchNFTStatus(b) }
+
+// BenchmarkNFTStatusWithAccessLog: the same, every operation logged as
+// JSON lines to a file.
+func BenchmarkNFTStatusWithAccessLog(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	benchNFTStatus(b, func(o *graph.Options) {
+		o.Logger = slog.New(slog.NewJSONHandler(f, nil))
+		o.AccessLog = &transport.AccessLog{Sample: 1}
+	})
+}
+
+func benchNFTStatus(b *testing.B, configure ...func(*graph.Options)) {
+	e := benchEnv(b, configure...)
 	blocks := bitcoinBlocks(200)
 	id := nftID(42)
 	for i := range blocks {

@@ -46,6 +46,8 @@ type Options struct {
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
 	Logger      *slog.Logger
+	// AccessLog, when set, writes a line per operation to Logger, at info.
+	AccessLog *transport.AccessLog
 	// Registerer receives the gateway's metrics.
 	Registerer prometheus.Registerer
 	// Caches are the caches' budgets; zero fields take DefaultCaches'.
@@ -155,9 +157,13 @@ func New(opts Options) (*Gateway, error) {
 	g.broker = realtime.NewBroker(opts.Limits.SubscriptionBacklog, rm)
 	// The caches first: a subscriber's response reads them.
 	g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
-	g.http = transport.New(transport.Options{
+	httpOpts := transport.Options{
 		Limits: opts.Limits, Access: opts.Access, CORSOrigins: opts.CORSOrigins, Logger: opts.Logger, Metrics: gm, GqlgenPOST: opts.generatedOnly,
-	})
+	}
+	if opts.AccessLog != nil {
+		httpOpts.AccessLogger, httpOpts.AccessLog = opts.Logger, *opts.AccessLog
+	}
+	g.http = transport.New(httpOpts)
 	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits)
 	g.fanOut = realtime.NewFanOut(realtime.FanOutLimits{
 		Buffer: opts.Limits.SubscriberBuffer, PerConnection: opts.Limits.MaxSubscriptionsPerConnection,
@@ -176,6 +182,7 @@ func New(opts Options) (*Gateway, error) {
 	srv := handler.New(schema)
 	g.http.AddTransports(srv)
 	srv.SetQueryCache(g.documents)
+	srv.Use(g.http.AccessLogExtension()) // first: it logs what the client got
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: g.queries})
 	srv.Use(limits.Analyze(opts.Limits, opts.onAnalysis))

@@ -60,12 +60,14 @@ type HTTPConfig struct {
 type LogConfig struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
 	Format string `yaml:"format"` // text, json
+	// Access is the gateway's access log, written at info.
+	Access transport.AccessLog `yaml:"access"`
 }
 
 func defaultConfig() Config {
 	return Config{
 		DataDir: ".herald",
-		Log:     LogConfig{Level: "info", Format: "text"},
+		Log:     LogConfig{Level: "info", Format: "text", Access: transport.DefaultAccessLog()},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100},
 		Limits:  limits.Defaults(),
 		Cache:   graph.DefaultCaches(),
@@ -163,6 +165,12 @@ func (c Config) validate() error {
 	}
 	if c.Limits.MaxPageSize <= 0 || c.Limits.DefaultPageSize <= 0 || c.Limits.DefaultPageSize > c.Limits.MaxPageSize {
 		errs = append(errs, errors.New("limits: default_page_size and max_page_size must be positive, default ≤ max"))
+	}
+	if s := c.Log.Access.Sample; s < 0 || s > 1 {
+		errs = append(errs, fmt.Errorf("log.access.sample: %v is not a share from 0 to 1", s))
+	}
+	if c.Log.Access.Slow < 0 {
+		errs = append(errs, errors.New("log.access.slow: negative"))
 	}
 	if access, err := c.Access.Load(); err != nil {
 		errs = append(errs, err)

@@ -189,7 +189,11 @@ func (c *clients) byKey(apiKey string) (client, error) {
 // address is the client's address as limits count it: the peer, or the
 // address a trusted proxy forwarded for, with IPv6 addresses counted per
 // /64 (one subscriber's whole network: an address there costs nothing).
-func (c *clients) address(r *http.Request) string {
+func (c *clients) address(r *http.Request) string { return network(c.clientAddr(r)) }
+
+// clientAddr is the client's own address: the peer, or the address a
+// trusted proxy forwarded for.
+func (c *clients) clientAddr(r *http.Request) netip.Addr {
 	addr := peer(r.RemoteAddr)
 	if addr.IsValid() && c.trusted(addr) {
 		// The rightmost entry the proxies did not add is the client.
@@ -205,7 +209,7 @@ func (c *clients) address(r *http.Request) string {
 			}
 		}
 	}
-	return network(addr)
+	return addr
 }
 
 func (c *clients) trusted(a netip.Addr) bool {

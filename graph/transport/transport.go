@@ -38,6 +38,10 @@ type Options struct {
 	CORSOrigins []string
 	Logger      *slog.Logger
 	Metrics     *Metrics
+	// AccessLogger receives the access log, configured by AccessLog; nil
+	// writes none.
+	AccessLogger *slog.Logger
+	AccessLog    AccessLog
 	// GqlgenPOST answers POSTs with gqlgen's own transport (tests compare
 	// it with herald's).
 	GqlgenPOST bool
@@ -49,6 +53,7 @@ type HTTP struct {
 	clients *clients
 	limiter *rateLimiter // nil without rate limiting
 	conns   *connections
+	access  *accessLog // nil without an access log
 }
 
 // New builds the HTTP side of a gateway; opts.Access must be valid.
@@ -58,6 +63,9 @@ func New(opts Options) *HTTP {
 		h.limiter = newRateLimiter(opts.Limits.RatePerSecond, opts.Limits.RateBurst)
 	}
 	h.conns = &connections{max: opts.Limits.MaxConnectionsPerClient, open: map[string]int{}}
+	if opts.AccessLogger != nil {
+		h.access = &accessLog{log: opts.AccessLogger, conf: opts.AccessLog}
+	}
 	return h
 }
 
@@ -83,7 +91,7 @@ func (h *HTTP) AddTransports(srv *handler.Server) {
 
 // Wrap puts next behind what every request passes first.
 func (h *HTTP) Wrap(next http.Handler) http.Handler {
-	return withRequestID(h.withCORS(supported(h.withClient(h.withLimits(next)))))
+	return withRequestID(h.withAccessLog(h.withCORS(supported(h.withClient(h.withLimits(next))))))
 }
 
 // supported refuses, with a code, what no transport takes: another method,
@@ -153,6 +161,7 @@ func (h *HTTP) withClient(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, apierr.Unauthenticated, err.Error())
 			return
 		}
+		noteClient(r.Context(), c)
 		ctx := request.WithClient(r.Context(), c.id)
 		next.ServeHTTP(w, r.WithContext(withClient(ctx, c)))
 	})
@@ -272,6 +281,7 @@ func isStream(r *http.Request) bool {
 
 // writeError answers with a GraphQL-shaped error before execution.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
+	noteRefusal(w, code)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{

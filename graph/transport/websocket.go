@@ -41,7 +41,8 @@ func (h *HTTP) websocket() gqltransport.Websocket {
 		PingPongInterval:      15 * time.Second, // graphql-transport-ws ping/pong
 		InitTimeout:           h.opts.Limits.WebsocketInitTimeout,
 		InitFunc:              h.initWebsocket,
-		CloseFunc: func(ctx context.Context, _ int) {
+		CloseFunc: func(ctx context.Context, code int) {
+			h.access.logClosed(ctx, code)
 			id, ok := ctx.Value(connStateKey{}).(string)
 			if !ok {
 				return
@@ -71,6 +72,7 @@ func (h *HTTP) initWebsocket(ctx context.Context, payload gqltransport.InitPaylo
 	} else if h.clients.require && c.key == nil {
 		return refuse(closeForbidden, apierr.Unauthenticated+": "+errKeyRequired.Error())
 	}
+	noteClient(ctx, c)
 	if h.limiter != nil {
 		if ok, _ := h.limiter.allow(c); !ok {
 			return refuse(closeTooManyRequests, apierr.RateLimited+": rate limit exceeded")

@@ -4,7 +4,7 @@ GOBIN    ?= $(shell $(GO) env GOPATH)/bin
 FUZZTIME ?= 3s
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: dev test test-go fuzz-short fuzz lint generate contracts graphiql bench build tools
+.PHONY: dev test test-go fuzz-short fuzz lint generate release contracts graphiql bench build tools
 
 # The version comes from git (go build stamps it; this machine's go env may
 # turn stamping off).
@@ -35,9 +35,14 @@ lint:
 tools:
 	@command -v btcd >/dev/null 2>&1 || $(GO) install github.com/btcsuite/btcd@v0.24.2
 
-## generate: gqlgen's executor and models from graph/schema/*.graphqls.
+## generate: gqlgen's executor and models, and graph/schema.graphql, from graph/schema/*.graphqls.
 generate:
 	$(GO) tool gqlgen generate
+	$(GO) test ./graph/contract -run TestSchemaIsCurrent -count=1 -update
+
+## release: VERSION=x.y.z — after CHANGELOG.md names it: the schema snapshot, a commit and the tag.
+release:
+	./scripts/release.sh $(VERSION)
 
 ## contracts: compile the devnet contracts (solc-js from npm) and regenerate their Go bindings.
 contracts:
@@ -53,5 +58,5 @@ bench: tools
 
 ## dev: herald with everything embedded — PostgreSQL, a btcd regtest node, an EVM devnet — and live traffic.
 ## ARGS are herald dev's flags, e.g. make dev ARGS="-listen 127.0.0.1:9090 -evm-rpc 127.0.0.1:9545".
-dev: tools
-	$(GO) run ./cmd/herald dev $(ARGS)
+dev: tools build
+	./bin/herald dev $(ARGS)

@@ -46,6 +46,8 @@ type Options struct {
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
 	Logger      *slog.Logger
+	// Version is herald's, as _meta reports it; empty is "devel".
+	Version string
 	// AccessLog, when set, writes a line per operation to Logger, at info.
 	AccessLog *transport.AccessLog
 	// Registerer receives the gateway's metrics.
@@ -164,7 +166,10 @@ func New(opts Options) (*Gateway, error) {
 		httpOpts.AccessLogger, httpOpts.AccessLog = opts.Logger, *opts.AccessLog
 	}
 	g.http = transport.New(httpOpts)
-	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits)
+	if opts.Version == "" {
+		opts.Version = "devel"
+	}
+	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits, opts.Version)
 	g.fanOut = realtime.NewFanOut(realtime.FanOutLimits{
 		Buffer: opts.Limits.SubscriberBuffer, PerConnection: opts.Limits.MaxSubscriptionsPerConnection,
 		PerClient: opts.Limits.MaxSubscriptionsPerClient,

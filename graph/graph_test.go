@@ -775,3 +775,18 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// _meta says which herald a client talks to.
+func TestMetaSaysTheVersion(t *testing.T) {
+	writer, url := storetest.NewWithURL(t)
+	for _, c := range []struct{ set, want string }{{"v0.2.1-0.20261202003305-e4a8049a6d73", "v0.2.1-0.20261202003305-e4a8049a6d73"}, {"", "devel"}} {
+		e := newEnvOn(t, writer, url, limits.Defaults(), func(o *graph.Options) { o.Version = c.set })
+		var got struct {
+			Meta struct{ Version string } `json:"_meta"`
+		}
+		e.query(`{ _meta { version } }`, nil, &got)
+		if got.Meta.Version != c.want {
+			t.Errorf("Version %q: _meta.version %q, want %q", c.set, got.Meta.Version, c.want)
+		}
+	}
+}

@@ -190,7 +190,7 @@ func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Lo
 		return nil, nil, err
 	}
 	gw, err := graph.New(graph.Options{
-		Store: st, Limits: cfg.Limits, Access: access, Caches: cfg.Cache, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, AccessLog: &cfg.Log.Access, Registerer: reg,
+		Store: st, Limits: cfg.Limits, Access: access, Caches: cfg.Cache, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, AccessLog: &cfg.Log.Access, Registerer: reg, Version: releaseVersion(),
 	})
 	if err != nil {
 		return nil, nil, err

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/hex"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/semver"
 
 	"github.com/herald-indexer/herald/indexer/bitcoin"
 )
@@ -55,6 +60,49 @@ func TestVersionSaysWhatItKnows(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "herald ") || !strings.Contains(out.String(), "go1.") {
 		t.Fatalf("version: %q", out.String())
+	}
+}
+
+// A binary built from a git checkout says its semantic version, from the
+// tags (a v0.0.0 pseudo-version in a clone without them), and its commit.
+func TestBuiltVersionComesFromGit(t *testing.T) {
+	t.Parallel() // a build of its own: let the other tests run meanwhile
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "herald")
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(out))
+	if len(fields) < 2 || !semver.IsValid(strings.TrimSuffix(fields[1], ",")) {
+		t.Fatalf("herald version: %q, want a semantic version second", out)
+	}
+	if !strings.Contains(string(out), "commit "+strings.TrimSpace(string(head))) {
+		t.Errorf("herald version: %q, want commit %s", out, head)
+	}
+	if tag, err := exec.Command("git", "describe", "--tags", "--exact-match", "--match", "v*").Output(); err == nil && !strings.Contains(string(out), "uncommitted") {
+		if v := strings.TrimSpace(string(tag)); strings.TrimSuffix(fields[1], ",") != v {
+			t.Errorf("herald version at tag %s says %s", v, fields[1])
+		}
+	}
+}
+
+func TestSemanticVersion(t *testing.T) {
+	for v, want := range map[string]string{
+		"v0.2.0": "v0.2.0", "v0.2.1-0.20261202003305-e4a8049a6d73": "v0.2.1-0.20261202003305-e4a8049a6d73",
+		"v0.2.1-0.20261202003305-e4a8049a6d73+dirty": "v0.2.1-0.20261202003305-e4a8049a6d73+dirty",
+		"(devel)": "devel", "": "devel",
+	} {
+		if got := semanticVersion(&debug.BuildInfo{Main: debug.Module{Version: v}}); got != want {
+			t.Errorf("%q: %q, want %q", v, got, want)
+		}
 	}
 }
 

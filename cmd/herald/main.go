@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/mod/semver"
+
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/pglaunch"
 )
@@ -221,14 +223,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 }
 
-// version is the module's version, the commit and its time as the build
-// recorded them (go build stamps them from git; go run does not).
+// version is herald's semantic version, the commit and its time as the
+// build recorded them (go build stamps them from git; go run does not).
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "herald (no build information)"
 	}
-	v := "herald " + info.Main.Version
+	v := "herald " + semanticVersion(info)
 	settings := map[string]string{}
 	for _, s := range info.Settings {
 		settings[s.Key] = s.Value
@@ -245,6 +247,26 @@ func version() string {
 		v += ", built without version control information (go run, or outside a git checkout)"
 	}
 	return v + ", " + info.GoVersion
+}
+
+// releaseVersion is the version _meta reports.
+func releaseVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	return semanticVersion(info)
+}
+
+// semanticVersion is the version go build derived from the git tags: the
+// tag itself on a release (v0.2.0), a pseudo-version after it
+// (v0.2.1-0.20261202003305-e4a8049a6d73, +dirty with uncommitted changes);
+// "devel" without version control information.
+func semanticVersion(info *debug.BuildInfo) string {
+	if v := info.Main.Version; semver.IsValid(v) {
+		return v
+	}
+	return "devel"
 }
 
 func migrate(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout io.Writer) error {

@@ -168,7 +168,8 @@ type ComplexityRoot struct {
 	}
 
 	Meta struct {
-		Chains func(childComplexity int) int
+		Chains  func(childComplexity int) int
+		Version func(childComplexity int) int
 	}
 
 	NFT struct {
@@ -945,6 +946,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meta.Chains(childComplexity), true
+	case "Meta.version":
+		if e.ComplexityRoot.Meta.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meta.Version(childComplexity), true
 
 	case "NFT.confirmations":
 		if e.ComplexityRoot.NFT.Confirmations == nil {
@@ -2364,6 +2371,12 @@ type XPBucket {
 }
 
 type Meta {
+  """
+  herald's version: a semantic version from its git tag (` + "`" + `v0.2.0` + "`" + `; between releases
+  a pseudo-version such as ` + "`" + `v0.2.1-0.20261202003305-e4a8049a6d73` + "`" + `), or ` + "`" + `devel` + "`" + ` for a
+  build without version control information. CHANGELOG.md says what each one changed.
+  """
+  version: String!
   chains: [ChainMeta!]!
 }
 
@@ -2718,6 +2731,8 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Meta(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "version":
+		return ec.fieldContext_Meta_version(ctx, field)
 	case "chains":
 		return ec.fieldContext_Meta_chains(ctx, field)
 	}
@@ -5659,6 +5674,29 @@ func (ec *executionContext) _Collection_minConfirmations(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Collection_minConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Collection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meta_version(ctx context.Context, field graphql.CollectedField, obj *model.Meta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meta_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meta_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meta", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Meta_chains(ctx context.Context, field graphql.CollectedField, obj *model.Meta) (ret graphql.Marshaler) {
@@ -11981,6 +12019,11 @@ func (ec *executionContext) _Meta(ctx context.Context, sel ast.SelectionSet, obj
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Meta")
+		case "version":
+			out.Values[i] = ec._Meta_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "chains":
 			out.Values[i] = ec._Meta_chains(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

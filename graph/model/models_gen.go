@@ -82,7 +82,11 @@ type HeightRange struct {
 }
 
 type Meta struct {
-	Chains []*ChainMeta `json:"chains"`
+	// herald's version: a semantic version from its git tag (`v0.2.0`; between releases
+	// a pseudo-version such as `v0.2.1-0.20261202003305-e4a8049a6d73`), or `devel` for a
+	// build without version control information. CHANGELOG.md says what each one changed.
+	Version string       `json:"version"`
+	Chains  []*ChainMeta `json:"chains"`
 }
 
 type NullifierFilter struct {

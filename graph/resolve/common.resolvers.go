@@ -211,7 +211,7 @@ func (r *queryResolver) Meta(ctx context.Context) (*model.Meta, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta := &model.Meta{Chains: make([]*model.ChainMeta, 0, len(cursors))}
+	meta := &model.Meta{Version: r.version, Chains: make([]*model.ChainMeta, 0, len(cursors))}
 	for _, c := range cursors {
 		cm := &model.ChainMeta{
 			Chain: c.Chain, Head: int(c.Head), IndexedHeight: int(c.Height), IndexedHash: c.Hash,

@@ -26,12 +26,14 @@ type Resolver struct {
 	cache  *cache.Status
 	broker *realtime.Broker
 	lim    limits.Limits
+	// version is herald's, for _meta.
+	version string
 }
 
 // New returns the root resolver over st, with NFT answers through status
-// and subscriptions fed by broker.
-func New(st *store.Store, status *cache.Status, broker *realtime.Broker, lim limits.Limits) *Resolver {
-	return &Resolver{store: st, cache: status, broker: broker, lim: lim}
+// and subscriptions fed by broker; _meta says it is herald version.
+func New(st *store.Store, status *cache.Status, broker *realtime.Broker, lim limits.Limits, version string) *Resolver {
+	return &Resolver{store: st, cache: status, broker: broker, lim: lim, version: version}
 }
 
 // page turns first/after into a store page, within the configured bounds.

@@ -298,7 +298,7 @@ func (s *Store) RecentReorgs(ctx context.Context, since time.Time, limit int) ([
 	}
 	if err := s.db.NewSelect().Model((*Event)(nil)).Column("id", "chain", "block_height", "created_at").
 		Where("entity = ? AND kind = ? AND created_at >= ?", EntityBlock, KindRemoved, since.UTC()).
-		OrderExpr("id DESC").Limit(int64(limit) * 8).Scan(ctx, &rows); err != nil {
+		OrderExpr("id DESC").Limit(int64(limit)*8).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("recent reorgs: %w", err)
 	}
 	var out []Reorg

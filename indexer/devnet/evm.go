@@ -601,7 +601,7 @@ func (e *EVM) failedClaims(send sender) {
 }
 
 // proof returns a stand-in proof of random length: the verifier's gas
-// grows with it, from about 110k to 420k, around the 285k budget.
+// grows with it, so that claims fall on both sides of the 285k budget.
 func (e *EVM) proof() []byte {
 	p := make([]byte, minProof+e.rng.IntN(maxProof-minProof+1))
 	for i := range p {

@@ -90,6 +90,15 @@
     if (old && old.plot) old.plot.destroy();
     var empty = node.querySelector('.empty');
     if (empty) empty.remove();
+    if (!opts.categories && current && series.some(function (s) { return s[2] && s[2].floor; })) {
+      // A floor line runs across the whole range, not only between buckets.
+      var from = secs(current.range.from), to = Math.floor(Date.now() / 1000);
+      x = [from].concat(x, [to]);
+      series = series.map(function (s) {
+        if (s[2] && s[2].floor) return [s[0], x.map(function () { return s[2].value; }), s[2]];
+        return [s[0], [null].concat(s[1], [null]), s[2]];
+      });
+    }
     var data = [x];
     var uSeries = [{}];
     var hasData = false;
@@ -138,7 +147,7 @@
   }
 
   function floor(label, x, value) {
-    return [label, x.map(function () { return value; }), { stroke: '#b3261e', dash: [6, 4], width: 1, floor: true, points: { show: false } }];
+    return [label, x.map(function () { return value; }), { stroke: '#b3261e', dash: [6, 4], width: 1, floor: true, value: value, points: { show: false } }];
   }
 
   var current = null; // the filters of the charts being drawn

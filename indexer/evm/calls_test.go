@@ -7,6 +7,9 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -339,5 +342,45 @@ func TestReceiptOfAnotherBlock(t *testing.T) {
 	_, err = ch.Blocks(ctx, int64(head), int64(head))
 	if !errors.Is(err, errChainMoved) {
 		t.Fatalf("blocks with receipts of another block: %v, want %v", err, errChainMoved)
+	}
+}
+
+// TestContractABIFile: a contract's abi key replaces the bundled ABIs, as a
+// bare array or an artifact; a file that cannot be read names the key.
+func TestContractABIFile(t *testing.T) {
+	dir := t.TempDir()
+	const custom = `[{"type":"function","name":"claimBadge","inputs":[{"name":"id","type":"uint256"}],"outputs":[]},
+		{"type":"error","name":"SeasonClosed","inputs":[{"name":"season","type":"uint256"}]}]`
+	paths := map[string]string{"array.json": custom, "artifact.json": `{"contractName":"X","abi":` + custom + `}`}
+	for name, body := range paths {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := "0x00000000000000000000000000000000000000aa"
+	for name := range paths {
+		cfg := Config{Name: "x", ChainID: 1, RPC: []string{"http://127.0.0.1:1"},
+			Contracts: []ContractConfig{{Address: addr, Kind: KindBadge, ABI: filepath.Join(dir, name)}}}
+		contracts, err := cfg.decoderContracts()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		dec, err := NewDecoder("x", contracts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		abis := dec.abis[common.HexToAddress(addr)]
+		input := append(crypto.Keccak256([]byte("claimBadge(uint256)"))[:4], make([]byte, 32)...)
+		if got := functionName(abis, input); got != "claimBadge" {
+			t.Errorf("%s: function %q, want claimBadge", name, got)
+		}
+		data := append(crypto.Keccak256([]byte("SeasonClosed(uint256)"))[:4], common.LeftPadBytes([]byte{3}, 32)...)
+		if e := DecodeRevert(abis, data, false); e.Name != "SeasonClosed" || e.Message != "season=3" {
+			t.Errorf("%s: revert %+v", name, e)
+		}
+	}
+	cfg := Config{Name: "x", ChainID: 1, Contracts: []ContractConfig{{Address: addr, Kind: KindBadge, ABI: filepath.Join(dir, "missing.json")}}}
+	if _, err := cfg.decoderContracts(); err == nil || !strings.HasPrefix(err.Error(), "contracts[0].abi: ") {
+		t.Fatalf("a missing ABI file: %v", err)
 	}
 }

@@ -35,3 +35,6 @@ CREATE INDEX evm_transactions_height ON evm_transactions (chain, block_height);
 CREATE INDEX evm_transactions_time ON evm_transactions (block_time);
 -- failedCalls lists reverted calls in chain order.
 CREATE INDEX evm_transactions_failed ON evm_transactions (block_height, tx_index, chain) WHERE status = 0;
+-- The status page's recent reorgs: REMOVED block events, few and in id
+-- order, without a scan of every block event.
+CREATE INDEX events_removed_blocks ON events (id) WHERE entity = 'block' AND kind = 'REMOVED';

@@ -2810,7 +2810,18 @@ type Query {
   series (badgeClaims, reuseAttempts, nullifierUses, activePlayers, busiestHours,
   gas, calls, callErrors) to one contract; ` + "`" + `collection` + "`" + ` narrows registrations.
   """
-  stats(range: TimeRange, bucket: Bucket = DAY, chain: String, contract: Address, collection: String): Stats!
+  stats(
+    "The time range; every row when omitted."
+    range: TimeRange
+    "The width of each series' buckets."
+    bucket: Bucket = DAY
+    "One chain's rows; every chain's when omitted."
+    chain: String
+    "One contract's EVM rows."
+    contract: Address
+    "One collection's registrations."
+    collection: String
+  ): Stats!
   "Indexing state per chain."
   _meta: Meta!
 }
@@ -3044,75 +3055,110 @@ failed only because of an earlier transaction of its block replays without
 reverting and says so in ` + "`" + `error.message` + "`" + `.
 """
 type FailedCall {
+  "The chain's name as configured."
   chain: String!
   "The contract called."
   contract: Address!
+  "The transaction's sender."
   from: Address!
   "The ABI's name of the function called; null when the ABI does not know its selector."
   function: String
   "The input's first 4 bytes; null for a call with less input."
   selector: String
+  "Why it reverted."
   error: CallError!
+  "The gas the transaction was given."
   gasLimit: Int
+  "The gas it used, from its receipt."
   gasUsed: Int!
   "gasUsed × the effective gas price, in wei."
   feeWei: BigInt!
+  "The transaction's hash."
   txHash: Bytes32!
   "The transaction's index in its block."
   txIndex: Int!
+  "The block the call reverted in."
   block: BlockPosition!
 }
 
+"Which failed calls to list."
 input FailedCallFilter {
+  "The chain's name as configured."
   chain: String
   "The contract called."
   contract: Address
+  "The transaction's sender."
   from: Address
   "The function's name, e.g. ` + "`" + `verifyXPProof` + "`" + `."
   function: String
   "The error's name, or its selector when the ABI does not name it."
   error: String
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of failed calls."
 type FailedCallConnection {
+  "The page's calls with their cursors."
   edges: [FailedCallEdge!]!
+  "The page's calls."
   nodes: [FailedCall!]!
   pageInfo: PageInfo!
+  "Every call the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A failed call and its cursor."
 type FailedCallEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the calls after this one."
   cursor: String!
   node: FailedCall!
 }
 
 "A verifier's ThresholdUpdated event."
 type ThresholdUpdate {
+  "The verifier contract."
   contract: Address!
+  "The threshold before."
   oldThreshold: BigInt!
+  "The threshold from this event on."
   newThreshold: BigInt!
+  "The transaction's hash."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which threshold updates to list."
 input ThresholdUpdateFilter {
+  "The chain's name as configured."
   chain: String
+  "The verifier contract."
   contract: Address
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of threshold updates."
 type ThresholdUpdateConnection {
+  "The page's updates with their cursors."
   edges: [ThresholdUpdateEdge!]!
+  "The page's updates."
   nodes: [ThresholdUpdate!]!
   pageInfo: PageInfo!
+  "Every update the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A threshold update and its cursor."
 type ThresholdUpdateEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the updates after this one."
   cursor: String!
   node: ThresholdUpdate!
 }
@@ -3127,6 +3173,7 @@ enum PlayerOrder {
   ADDRESS_ASC
 }
 
+"Which players the leaderboard lists."
 input PlayerFilter {
   "XP on this chain only (ranks too); every chain's XP summed otherwise."
   chain: String
@@ -3138,6 +3185,7 @@ input PlayerFilter {
 
 "A player on the leaderboard."
 type RankedPlayer {
+  "The player's address."
   address: Address!
   "XP of the player's verified first uses (on the filter's chain, or every chain)."
   xp: BigInt!
@@ -3149,25 +3197,62 @@ type RankedPlayer {
   player: Player!
 }
 
+"A page of the leaderboard."
 type RankedPlayerConnection {
+  "The page's players with their cursors."
   edges: [RankedPlayerEdge!]!
+  "The page's players."
   nodes: [RankedPlayer!]!
   pageInfo: PageInfo!
+  "Every player the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A player on the leaderboard and its cursor."
 type RankedPlayerEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the players after this one."
   cursor: String!
   node: RankedPlayer!
 }
 
 extend type Query {
   "The leaderboard: players with their XP and rank."
-  players(where: PlayerFilter, orderBy: PlayerOrder = XP_DESC, first: Int = 100, after: String): RankedPlayerConnection!
+  players(
+    "Which players to list; ranks stay the whole board's."
+    where: PlayerFilter
+    "The order of the list."
+    orderBy: PlayerOrder = XP_DESC
+    "How many players, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the players after it."
+    after: String
+  ): RankedPlayerConnection!
   "Verifiers' threshold changes (ThresholdUpdated events)."
-  thresholdUpdates(where: ThresholdUpdateFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): ThresholdUpdateConnection!
+  thresholdUpdates(
+    "Which updates to list."
+    where: ThresholdUpdateFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    "How many updates, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the updates after it."
+    after: String
+    "The list as it was at a past block."
+    block: BlockFilter
+  ): ThresholdUpdateConnection!
   "Calls to configured contracts that reverted (chains with ` + "`" + `failed_calls` + "`" + `)."
-  failedCalls(where: FailedCallFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): FailedCallConnection!
+  failedCalls(
+    "Which calls to list."
+    where: FailedCallFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    "How many calls, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the calls after it."
+    after: String
+    "The list as it was at a past block."
+    block: BlockFilter
+  ): FailedCallConnection!
 }
 
 extend enum Bucket {
@@ -3181,9 +3266,13 @@ extend enum Bucket {
 type GasStats {
   "Start of the bucket."
   time: Time!
+  "The chain's name as configured."
   chain: String!
+  "The contract whose events the transactions emitted."
   contract: Address!
+  "Transactions counted, each once."
   transactions: Int!
+  "Average gas used."
   avgGasUsed: Float!
   "Median gas used (interpolated, like PostgreSQL's percentile_cont)."
   p50GasUsed: Float!
@@ -3197,12 +3286,17 @@ type GasStats {
 type CallStats {
   "Start of the bucket."
   time: Time!
+  "The chain's name as configured."
   chain: String!
+  "The contract called."
   contract: Address!
   "The ABI's name of the function; null when it does not know the selector."
   function: String
+  "The input's first 4 bytes; null for calls with less input."
   selector: String
+  "Calls that succeeded."
   succeeded: Int!
+  "Calls that reverted."
   failed: Int!
   "failed / (succeeded + failed)."
   failureRate: Float!
@@ -3210,11 +3304,15 @@ type CallStats {
 
 "Reverted calls of one function of one contract with one error, over the range."
 type CallErrorCount {
+  "The chain's name as configured."
   chain: String!
+  "The contract called."
   contract: Address!
+  "The ABI's name of the function; null when it does not know the selector."
   function: String
   "The error's name, its selector when the ABI does not name it, or ` + "`" + `unknown` + "`" + `."
   error: String!
+  "Calls that reverted with it."
   count: Int!
 }
 
@@ -3222,6 +3320,7 @@ type CallErrorCount {
 type HourCount {
   "0–23."
   hour: Int!
+  "Claims and nullifier uses in that hour, over the range."
   count: Int!
 }
 

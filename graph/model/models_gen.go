@@ -73,25 +73,34 @@ type CallError struct {
 
 // Reverted calls of one function of one contract with one error, over the range.
 type CallErrorCount struct {
-	Chain    string  `json:"chain"`
-	Contract string  `json:"contract"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract called.
+	Contract string `json:"contract"`
+	// The ABI's name of the function; null when it does not know the selector.
 	Function *string `json:"function,omitempty"`
 	// The error's name, its selector when the ABI does not name it, or `unknown`.
 	Error string `json:"error"`
-	Count int    `json:"count"`
+	// Calls that reverted with it.
+	Count int `json:"count"`
 }
 
 // Calls of one function of one contract in one bucket, by outcome (chains with `failed_calls`).
 type CallStats struct {
 	// Start of the bucket.
-	Time     time.Time `json:"time"`
-	Chain    string    `json:"chain"`
-	Contract string    `json:"contract"`
+	Time time.Time `json:"time"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract called.
+	Contract string `json:"contract"`
 	// The ABI's name of the function; null when it does not know the selector.
-	Function  *string `json:"function,omitempty"`
-	Selector  *string `json:"selector,omitempty"`
-	Succeeded int     `json:"succeeded"`
-	Failed    int     `json:"failed"`
+	Function *string `json:"function,omitempty"`
+	// The input's first 4 bytes; null for calls with less input.
+	Selector *string `json:"selector,omitempty"`
+	// Calls that succeeded.
+	Succeeded int `json:"succeeded"`
+	// Calls that reverted.
+	Failed int `json:"failed"`
 	// failed / (succeeded + failed).
 	FailureRate float64 `json:"failureRate"`
 }
@@ -112,39 +121,54 @@ type ChainMeta struct {
 	Providers []*ProviderHealth `json:"providers"`
 }
 
+// A page of failed calls.
 type FailedCallConnection struct {
-	Edges      []*FailedCallEdge    `json:"edges"`
-	Nodes      []*store.Transaction `json:"nodes"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+	// The page's calls with their cursors.
+	Edges []*FailedCallEdge `json:"edges"`
+	// The page's calls.
+	Nodes    []*store.Transaction `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+	// Every call the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A failed call and its cursor.
 type FailedCallEdge struct {
+	// Pass as `after` for the calls after this one.
 	Cursor string             `json:"cursor"`
 	Node   *store.Transaction `json:"node"`
 }
 
+// Which failed calls to list.
 type FailedCallFilter struct {
+	// The chain's name as configured.
 	Chain *string `json:"chain,omitempty"`
 	// The contract called.
 	Contract *string `json:"contract,omitempty"`
-	From     *string `json:"from,omitempty"`
+	// The transaction's sender.
+	From *string `json:"from,omitempty"`
 	// The function's name, e.g. `verifyXPProof`.
 	Function *string `json:"function,omitempty"`
 	// The error's name, or its selector when the ABI does not name it.
-	Error  *string      `json:"error,omitempty"`
+	Error *string `json:"error,omitempty"`
+	// Blocks in this height range.
 	Height *HeightRange `json:"height,omitempty"`
-	Time   *TimeRange   `json:"time,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 // The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once.
 type GasStats struct {
 	// Start of the bucket.
-	Time         time.Time `json:"time"`
-	Chain        string    `json:"chain"`
-	Contract     string    `json:"contract"`
-	Transactions int       `json:"transactions"`
-	AvgGasUsed   float64   `json:"avgGasUsed"`
+	Time time.Time `json:"time"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract whose events the transactions emitted.
+	Contract string `json:"contract"`
+	// Transactions counted, each once.
+	Transactions int `json:"transactions"`
+	// Average gas used.
+	AvgGasUsed float64 `json:"avgGasUsed"`
 	// Median gas used (interpolated, like PostgreSQL's percentile_cont).
 	P50GasUsed float64 `json:"p50GasUsed"`
 	// 95th percentile of gas used (interpolated).
@@ -162,7 +186,8 @@ type HeightRange struct {
 // Activity in one hour of the day (UTC).
 type HourCount struct {
 	// 0–23.
-	Hour  int `json:"hour"`
+	Hour int `json:"hour"`
+	// Claims and nullifier uses in that hour, over the range.
 	Count int `json:"count"`
 }
 
@@ -206,6 +231,7 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
+// Which players the leaderboard lists.
 type PlayerFilter struct {
 	// XP on this chain only (ranks too); every chain's XP summed otherwise.
 	Chain *string `json:"chain,omitempty"`
@@ -230,14 +256,20 @@ type ProviderHealth struct {
 type Query struct {
 }
 
+// A page of the leaderboard.
 type RankedPlayerConnection struct {
-	Edges      []*RankedPlayerEdge   `json:"edges"`
-	Nodes      []*store.RankedPlayer `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's players with their cursors.
+	Edges []*RankedPlayerEdge `json:"edges"`
+	// The page's players.
+	Nodes    []*store.RankedPlayer `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// Every player the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A player on the leaderboard and its cursor.
 type RankedPlayerEdge struct {
+	// Pass as `after` for the players after this one.
 	Cursor string              `json:"cursor"`
 	Node   *store.RankedPlayer `json:"node"`
 }
@@ -296,23 +328,34 @@ type ReuseAttemptFilter struct {
 type Subscription struct {
 }
 
+// A page of threshold updates.
 type ThresholdUpdateConnection struct {
-	Edges      []*ThresholdUpdateEdge   `json:"edges"`
-	Nodes      []*store.ThresholdUpdate `json:"nodes"`
-	PageInfo   *PageInfo                `json:"pageInfo"`
-	TotalCount int                      `json:"totalCount"`
+	// The page's updates with their cursors.
+	Edges []*ThresholdUpdateEdge `json:"edges"`
+	// The page's updates.
+	Nodes    []*store.ThresholdUpdate `json:"nodes"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+	// Every update the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A threshold update and its cursor.
 type ThresholdUpdateEdge struct {
+	// Pass as `after` for the updates after this one.
 	Cursor string                 `json:"cursor"`
 	Node   *store.ThresholdUpdate `json:"node"`
 }
 
+// Which threshold updates to list.
 type ThresholdUpdateFilter struct {
-	Chain    *string      `json:"chain,omitempty"`
-	Contract *string      `json:"contract,omitempty"`
-	Height   *HeightRange `json:"height,omitempty"`
-	Time     *TimeRange   `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 type TierCount struct {

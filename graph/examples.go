@@ -69,10 +69,16 @@ query Player($address: Address!) {
 }
 
 // Register mounts the gateway on mux: GraphQL (queries, websocket and SSE
-// subscriptions) at /graphql and GraphiQL, served from the binary, at /.
+// subscriptions) at /graphql, GraphiQL at /, the dashboard at /dashboard and
+// the status page at /status, all served from the binary.
 func (g *Gateway) Register(mux *http.ServeMux) {
 	mux.Handle("/graphql", g.Handler())
 	ui := graphiql.Handler(graphiql.Options{Title: "herald", Endpoint: "/graphql", DefaultTabs: exampleTabs})
 	mux.Handle("GET /{$}", ui)
 	mux.Handle("GET /"+graphiql.AssetPrefix, ui)
+	if err := g.registerPages(mux); err != nil {
+		// Only a broken build (embedded files missing) gets here; the
+		// pages' tests cover it. GraphQL is served regardless.
+		g.opts.Logger.Error("dashboard and status pages not mounted", "err", err)
+	}
 }

@@ -117,6 +117,8 @@ type Gateway struct {
 	http      *transport.HTTP
 	fast      *fastpath.Nullifiers
 	gql       *handler.Server
+	// gatherer reads the gateway's own metrics back for the status page.
+	gatherer prometheus.Gatherer
 }
 
 // New builds the gateway.
@@ -146,6 +148,7 @@ func New(opts Options) (*Gateway, error) {
 		return nil, fmt.Errorf("graph metrics: %w", err)
 	}
 	g := &Gateway{opts: opts}
+	g.gatherer, _ = opts.Registerer.(prometheus.Gatherer)
 	g.status = cache.NewStatus(opts.Store, opts.Caches.TTL, opts.Caches.StatusBytes)
 	g.responses = cache.NewResponses(g.status, opts.Caches.ResponseBytes)
 	g.queries = cache.Queries(opts.Caches.QueryBytes)

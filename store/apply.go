@@ -65,6 +65,9 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 		if err := insertAll(ctx, w, rows.thresholds, ev, KindAdded, EntityThreshold, thresholdKey); err != nil {
 			return err
 		}
+		if err := insertAll(ctx, w, rows.transactions, ev, KindAdded, EntityTransaction, transactionKey); err != nil {
+			return err
+		}
 		if err := adjustHoldings(ctx, w, b.Chain, rows.transfers, 1); err != nil {
 			return err
 		}
@@ -124,6 +127,7 @@ type batchRows struct {
 	uses          []NullifierUse
 	reuses        []ReuseAttempt
 	thresholds    []ThresholdUpdate
+	transactions  []Transaction
 }
 
 func flatten(b Batch) batchRows {
@@ -137,6 +141,7 @@ func flatten(b Batch) batchRows {
 		r.uses = appendAt(r.uses, blk.NullifierUses, func(x *NullifierUse) { x.Position = pos })
 		r.reuses = appendAt(r.reuses, blk.ReuseAttempts, func(x *ReuseAttempt) { x.Position = pos })
 		r.thresholds = appendAt(r.thresholds, blk.Thresholds, func(x *ThresholdUpdate) { x.Position = pos })
+		r.transactions = appendAt(r.transactions, blk.Transactions, func(x *Transaction) { x.Position = pos })
 	}
 	return r
 }

@@ -137,7 +137,8 @@ func (s *Store) UnconfirmedAt(ctx context.Context, at int64, tips map[string]int
 
 // Decode returns the entity an event carries, as the type the store wrote
 // it from: *Registration, *RegistrationRecord, *BadgeClaim, *BadgeTransfer,
-// *NullifierUse, *ReuseAttempt, *ThresholdUpdate, or *BlockRef for a block.
+// *NullifierUse, *ReuseAttempt, *ThresholdUpdate, *Transaction, or *BlockRef
+// for a block.
 func (e *Event) Decode() (any, error) {
 	var v any
 	switch e.Entity {
@@ -155,6 +156,8 @@ func (e *Event) Decode() (any, error) {
 		v = new(ReuseAttempt)
 	case EntityThreshold:
 		v = new(ThresholdUpdate)
+	case EntityTransaction:
+		v = new(Transaction)
 	case EntityBlock:
 		v = new(BlockRef)
 	default:

@@ -37,6 +37,8 @@ type Block struct {
 	// ReuseAttempts are NullifierReused events.
 	ReuseAttempts []ReuseAttempt
 	Thresholds    []ThresholdUpdate
+	// Transactions are the receipts of the block's indexed transactions.
+	Transactions []Transaction
 }
 
 // Batch is what the follower hands to the store: contiguous blocks in

@@ -34,6 +34,9 @@ func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) erro
 			Where("chain = ? AND height > ?", chain, toHeight).Order("height DESC").Scan(ctx); err != nil {
 			return fmt.Errorf("read blocks: %w", err)
 		}
+		if _, err := removeAbove[Transaction](ctx, tx, chain, toHeight, ev, EntityTransaction, transactionKey, "tx_index DESC"); err != nil {
+			return err
+		}
 		if _, err := removeAbove[ThresholdUpdate](ctx, tx, chain, toHeight, ev, EntityThreshold, thresholdKey, "log_index DESC"); err != nil {
 			return err
 		}

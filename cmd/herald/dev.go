@@ -106,6 +106,8 @@ func devWith(ctx context.Context, cfg Config, log *slog.Logger, opts devOptions,
 		Name: devEVMChain, ChainID: chain.ChainID(), RPC: []string{chain.WSURL()}, StartBlock: chain.StartBlock(),
 		// The devnet reorgs at most 2 deep; index the tip to show them.
 		Confirmations: 1, ReorgWindow: 64,
+		// Its traffic includes reverted claims, for the dashboard.
+		FailedCalls: true,
 	}
 	for _, c := range chain.Contracts() {
 		ec.Contracts = append(ec.Contracts, evm.ContractConfig{Address: c.Address.Hex(), Kind: c.Kind, Name: c.Name})
@@ -155,6 +157,7 @@ func printBanner(w io.Writer, addr string, btc *devnet.Bitcoin, chain *devnet.EV
 herald dev is running. Ctrl-C stops everything.
 
   GraphiQL      http://%[1]s/
+  Dashboard     http://%[1]s/dashboard   status: http://%[1]s/status
   GraphQL       http://%[1]s/graphql   (websocket and SSE subscriptions on the same path)
   Metrics       http://%[1]s/metrics   health: /healthz /readyz
   Database      %[2]s

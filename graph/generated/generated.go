@@ -37,10 +37,13 @@ type ResolverRoot interface {
 	BadgeTransfer() BadgeTransferResolver
 	BlockPosition() BlockPositionResolver
 	ChainHeadEvent() ChainHeadEventResolver
+	FailedCall() FailedCallResolver
 	NFT() NFTResolver
 	NullifierEvent() NullifierEventResolver
+	NullifierUse() NullifierUseResolver
 	Player() PlayerResolver
 	Query() QueryResolver
+	RankedPlayer() RankedPlayerResolver
 	Registration() RegistrationResolver
 	RegistrationEvent() RegistrationEventResolver
 	RegistrationRecord() RegistrationRecordResolver
@@ -65,6 +68,8 @@ type ComplexityRoot struct {
 
 	BadgeClaim struct {
 		Contract func(childComplexity int) int
+		FeeWei   func(childComplexity int) int
+		GasUsed  func(childComplexity int) int
 		LogIndex func(childComplexity int) int
 		Player   func(childComplexity int) int
 		Position func(childComplexity int) int
@@ -131,6 +136,31 @@ type ComplexityRoot struct {
 		Confirmations func(childComplexity int) int
 	}
 
+	CallError struct {
+		Message  func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Selector func(childComplexity int) int
+	}
+
+	CallErrorCount struct {
+		Chain    func(childComplexity int) int
+		Contract func(childComplexity int) int
+		Count    func(childComplexity int) int
+		Error    func(childComplexity int) int
+		Function func(childComplexity int) int
+	}
+
+	CallStats struct {
+		Chain       func(childComplexity int) int
+		Contract    func(childComplexity int) int
+		Failed      func(childComplexity int) int
+		FailureRate func(childComplexity int) int
+		Function    func(childComplexity int) int
+		Selector    func(childComplexity int) int
+		Succeeded   func(childComplexity int) int
+		Time        func(childComplexity int) int
+	}
+
 	ChainHeadEvent struct {
 		Chain   func(childComplexity int) int
 		EventID func(childComplexity int) int
@@ -167,6 +197,49 @@ type ComplexityRoot struct {
 		Name             func(childComplexity int) int
 	}
 
+	FailedCall struct {
+		Chain    func(childComplexity int) int
+		Error    func(childComplexity int) int
+		FeeWei   func(childComplexity int) int
+		From     func(childComplexity int) int
+		Function func(childComplexity int) int
+		GasLimit func(childComplexity int) int
+		GasUsed  func(childComplexity int) int
+		Position func(childComplexity int) int
+		Selector func(childComplexity int) int
+		To       func(childComplexity int) int
+		TxHash   func(childComplexity int) int
+		TxIndex  func(childComplexity int) int
+	}
+
+	FailedCallConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FailedCallEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	GasStats struct {
+		AvgFeeWei    func(childComplexity int) int
+		AvgGasUsed   func(childComplexity int) int
+		Chain        func(childComplexity int) int
+		Contract     func(childComplexity int) int
+		P50GasUsed   func(childComplexity int) int
+		P95GasUsed   func(childComplexity int) int
+		Time         func(childComplexity int) int
+		Transactions func(childComplexity int) int
+	}
+
+	HourCount struct {
+		Count func(childComplexity int) int
+		Hour  func(childComplexity int) int
+	}
+
 	Meta struct {
 		Chains  func(childComplexity int) int
 		Version func(childComplexity int) int
@@ -200,6 +273,8 @@ type ComplexityRoot struct {
 		ClaimedXP func(childComplexity int) int
 		Contract  func(childComplexity int) int
 		Event     func(childComplexity int) int
+		FeeWei    func(childComplexity int) int
+		GasUsed   func(childComplexity int) int
 		LogIndex  func(childComplexity int) int
 		Nullifier func(childComplexity int) int
 		Player    func(childComplexity int) int
@@ -247,19 +322,41 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		BadgeClaims    func(childComplexity int, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		Badges         func(childComplexity int, where *model.BadgeFilter, first *int, after *string, block *model.BlockFilter) int
-		Meta           func(childComplexity int) int
-		Nft            func(childComplexity int, id string) int
-		Nfts           func(childComplexity int, ids []string) int
-		Nullifier      func(childComplexity int, hash string) int
-		Nullifiers     func(childComplexity int, hashes []string) int
-		Player         func(childComplexity int, address string) int
-		Registration   func(childComplexity int, txid string, collection *string) int
-		Registrations  func(childComplexity int, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		ReuseAttempts  func(childComplexity int, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		Stats          func(childComplexity int, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string) int
-		UsedNullifiers func(childComplexity int, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		BadgeClaims      func(childComplexity int, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		Badges           func(childComplexity int, where *model.BadgeFilter, first *int, after *string, block *model.BlockFilter) int
+		FailedCalls      func(childComplexity int, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		Meta             func(childComplexity int) int
+		Nft              func(childComplexity int, id string) int
+		Nfts             func(childComplexity int, ids []string) int
+		Nullifier        func(childComplexity int, hash string) int
+		Nullifiers       func(childComplexity int, hashes []string) int
+		Player           func(childComplexity int, address string) int
+		Players          func(childComplexity int, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) int
+		Registration     func(childComplexity int, txid string, collection *string) int
+		Registrations    func(childComplexity int, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		ReuseAttempts    func(childComplexity int, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		Stats            func(childComplexity int, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string, contract *string, collection *string) int
+		ThresholdUpdates func(childComplexity int, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		UsedNullifiers   func(childComplexity int, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+	}
+
+	RankedPlayer struct {
+		Player func(childComplexity int) int
+		Rank   func(childComplexity int) int
+		Uses   func(childComplexity int) int
+		XP     func(childComplexity int) int
+	}
+
+	RankedPlayerConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RankedPlayerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Registration struct {
@@ -315,6 +412,8 @@ type ComplexityRoot struct {
 	ReuseAttempt struct {
 		ClaimedXP func(childComplexity int) int
 		Contract  func(childComplexity int) int
+		FeeWei    func(childComplexity int) int
+		GasUsed   func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		LogIndex  func(childComplexity int) int
 		Nullifier func(childComplexity int) int
@@ -336,7 +435,13 @@ type ComplexityRoot struct {
 	}
 
 	Stats struct {
+		ActivePlayers func(childComplexity int) int
 		BadgeClaims   func(childComplexity int) int
+		BusiestHours  func(childComplexity int) int
+		CallErrors    func(childComplexity int) int
+		Calls         func(childComplexity int) int
+		Gas           func(childComplexity int) int
+		NullifierUses func(childComplexity int) int
 		Registrations func(childComplexity int) int
 		ReuseAttempts func(childComplexity int) int
 		Tiers         func(childComplexity int) int
@@ -349,6 +454,27 @@ type ComplexityRoot struct {
 		ChainHeads         func(childComplexity int, chain *string, afterEventID *string) int
 		NullifierEvents    func(childComplexity int, player *string, afterEventID *string) int
 		RegistrationEvents func(childComplexity int, nft *string, collection *string, minConfirmations *int, afterEventID *string) int
+	}
+
+	ThresholdUpdate struct {
+		Contract     func(childComplexity int) int
+		LogIndex     func(childComplexity int) int
+		NewThreshold func(childComplexity int) int
+		OldThreshold func(childComplexity int) int
+		Position     func(childComplexity int) int
+		TxHash       func(childComplexity int) int
+	}
+
+	ThresholdUpdateConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ThresholdUpdateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	TierCount struct {
@@ -380,6 +506,9 @@ type BadgeClaimResolver interface {
 	Standard(ctx context.Context, obj *store.BadgeClaim) (model.TokenStandard, error)
 
 	Tier(ctx context.Context, obj *store.BadgeClaim) (model.Tier, error)
+
+	GasUsed(ctx context.Context, obj *store.BadgeClaim) (*int, error)
+	FeeWei(ctx context.Context, obj *store.BadgeClaim) (*string, error)
 }
 type BadgeEventResolver interface {
 	EventID(ctx context.Context, obj *model.BadgeEvent) (string, error)
@@ -393,6 +522,9 @@ type BlockPositionResolver interface {
 type ChainHeadEventResolver interface {
 	EventID(ctx context.Context, obj *model.ChainHeadEvent) (string, error)
 }
+type FailedCallResolver interface {
+	Error(ctx context.Context, obj *store.Transaction) (*model.CallError, error)
+}
 type NFTResolver interface {
 	IsRegistered(ctx context.Context, obj *model.NFT) (bool, error)
 	LastRegistration(ctx context.Context, obj *model.NFT) (*store.Registration, error)
@@ -404,6 +536,10 @@ type NFTResolver interface {
 }
 type NullifierEventResolver interface {
 	EventID(ctx context.Context, obj *model.NullifierEvent) (string, error)
+}
+type NullifierUseResolver interface {
+	GasUsed(ctx context.Context, obj *store.NullifierUse) (*int, error)
+	FeeWei(ctx context.Context, obj *store.NullifierUse) (*string, error)
 }
 type PlayerResolver interface {
 	Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error)
@@ -422,8 +558,14 @@ type QueryResolver interface {
 	Nullifiers(ctx context.Context, hashes []string) ([]*model.NullifierStatus, error)
 	UsedNullifiers(ctx context.Context, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.NullifierUseConnection, error)
 	ReuseAttempts(ctx context.Context, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ReuseAttemptConnection, error)
-	Stats(ctx context.Context, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string) (*model.Stats, error)
+	Stats(ctx context.Context, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string, contract *string, collection *string) (*model.Stats, error)
 	Meta(ctx context.Context) (*model.Meta, error)
+	Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) (*model.RankedPlayerConnection, error)
+	ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error)
+	FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.FailedCallConnection, error)
+}
+type RankedPlayerResolver interface {
+	Player(ctx context.Context, obj *store.RankedPlayer) (*model.Player, error)
 }
 type RegistrationResolver interface {
 	Nft(ctx context.Context, obj *store.Registration) (*model.NFT, error)
@@ -443,6 +585,9 @@ type RegistrationRecordResolver interface {
 }
 type ReuseAttemptResolver interface {
 	Kind(ctx context.Context, obj *store.ReuseAttempt) (model.ReuseKind, error)
+
+	GasUsed(ctx context.Context, obj *store.ReuseAttempt) (*int, error)
+	FeeWei(ctx context.Context, obj *store.ReuseAttempt) (*string, error)
 }
 type StatsResolver interface {
 	Registrations(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error)
@@ -451,6 +596,12 @@ type StatsResolver interface {
 	Tiers(ctx context.Context, obj *model.Stats) ([]*model.TierCount, error)
 	XpHistogram(ctx context.Context, obj *model.Stats) ([]*model.XPBucket, error)
 	UniquePlayers(ctx context.Context, obj *model.Stats) (int, error)
+	NullifierUses(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error)
+	ActivePlayers(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error)
+	BusiestHours(ctx context.Context, obj *model.Stats) ([]*model.HourCount, error)
+	Gas(ctx context.Context, obj *model.Stats) ([]*model.GasStats, error)
+	Calls(ctx context.Context, obj *model.Stats) ([]*model.CallStats, error)
+	CallErrors(ctx context.Context, obj *model.Stats) ([]*model.CallErrorCount, error)
 }
 type SubscriptionResolver interface {
 	RegistrationEvents(ctx context.Context, nft *string, collection *string, minConfirmations *int, afterEventID *string) (<-chan graphql.Event[*model.RegistrationEvent], error)
@@ -526,6 +677,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BadgeClaim.Contract(childComplexity), true
+	case "BadgeClaim.feeWei":
+		if e.ComplexityRoot.BadgeClaim.FeeWei == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeClaim.FeeWei(childComplexity), true
+	case "BadgeClaim.gasUsed":
+		if e.ComplexityRoot.BadgeClaim.GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BadgeClaim.GasUsed(childComplexity), true
 	case "BadgeClaim.logIndex":
 		if e.ComplexityRoot.BadgeClaim.LogIndex == nil {
 			break
@@ -792,6 +955,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BlockPosition.Confirmations(childComplexity), true
 
+	case "CallError.message":
+		if e.ComplexityRoot.CallError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallError.Message(childComplexity), true
+	case "CallError.name":
+		if e.ComplexityRoot.CallError.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallError.Name(childComplexity), true
+	case "CallError.selector":
+		if e.ComplexityRoot.CallError.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallError.Selector(childComplexity), true
+
+	case "CallErrorCount.chain":
+		if e.ComplexityRoot.CallErrorCount.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallErrorCount.Chain(childComplexity), true
+	case "CallErrorCount.contract":
+		if e.ComplexityRoot.CallErrorCount.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallErrorCount.Contract(childComplexity), true
+	case "CallErrorCount.count":
+		if e.ComplexityRoot.CallErrorCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallErrorCount.Count(childComplexity), true
+	case "CallErrorCount.error":
+		if e.ComplexityRoot.CallErrorCount.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallErrorCount.Error(childComplexity), true
+	case "CallErrorCount.function":
+		if e.ComplexityRoot.CallErrorCount.Function == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallErrorCount.Function(childComplexity), true
+
+	case "CallStats.chain":
+		if e.ComplexityRoot.CallStats.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Chain(childComplexity), true
+	case "CallStats.contract":
+		if e.ComplexityRoot.CallStats.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Contract(childComplexity), true
+	case "CallStats.failed":
+		if e.ComplexityRoot.CallStats.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Failed(childComplexity), true
+	case "CallStats.failureRate":
+		if e.ComplexityRoot.CallStats.FailureRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.FailureRate(childComplexity), true
+	case "CallStats.function":
+		if e.ComplexityRoot.CallStats.Function == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Function(childComplexity), true
+	case "CallStats.selector":
+		if e.ComplexityRoot.CallStats.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Selector(childComplexity), true
+	case "CallStats.succeeded":
+		if e.ComplexityRoot.CallStats.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Succeeded(childComplexity), true
+	case "CallStats.time":
+		if e.ComplexityRoot.CallStats.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallStats.Time(childComplexity), true
+
 	case "ChainHeadEvent.chain":
 		if e.ComplexityRoot.ChainHeadEvent.Chain == nil {
 			break
@@ -940,6 +1202,179 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Collection.Name(childComplexity), true
 
+	case "FailedCall.chain":
+		if e.ComplexityRoot.FailedCall.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.Chain(childComplexity), true
+	case "FailedCall.error":
+		if e.ComplexityRoot.FailedCall.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.Error(childComplexity), true
+	case "FailedCall.feeWei":
+		if e.ComplexityRoot.FailedCall.FeeWei == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.FeeWei(childComplexity), true
+	case "FailedCall.from":
+		if e.ComplexityRoot.FailedCall.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.From(childComplexity), true
+	case "FailedCall.function":
+		if e.ComplexityRoot.FailedCall.Function == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.Function(childComplexity), true
+	case "FailedCall.gasLimit":
+		if e.ComplexityRoot.FailedCall.GasLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.GasLimit(childComplexity), true
+	case "FailedCall.gasUsed":
+		if e.ComplexityRoot.FailedCall.GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.GasUsed(childComplexity), true
+	case "FailedCall.block":
+		if e.ComplexityRoot.FailedCall.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.Position(childComplexity), true
+	case "FailedCall.selector":
+		if e.ComplexityRoot.FailedCall.Selector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.Selector(childComplexity), true
+	case "FailedCall.contract":
+		if e.ComplexityRoot.FailedCall.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.To(childComplexity), true
+	case "FailedCall.txHash":
+		if e.ComplexityRoot.FailedCall.TxHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.TxHash(childComplexity), true
+	case "FailedCall.txIndex":
+		if e.ComplexityRoot.FailedCall.TxIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCall.TxIndex(childComplexity), true
+
+	case "FailedCallConnection.edges":
+		if e.ComplexityRoot.FailedCallConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallConnection.Edges(childComplexity), true
+	case "FailedCallConnection.nodes":
+		if e.ComplexityRoot.FailedCallConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallConnection.Nodes(childComplexity), true
+	case "FailedCallConnection.pageInfo":
+		if e.ComplexityRoot.FailedCallConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallConnection.PageInfo(childComplexity), true
+	case "FailedCallConnection.totalCount":
+		if e.ComplexityRoot.FailedCallConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallConnection.TotalCount(childComplexity), true
+
+	case "FailedCallEdge.cursor":
+		if e.ComplexityRoot.FailedCallEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallEdge.Cursor(childComplexity), true
+	case "FailedCallEdge.node":
+		if e.ComplexityRoot.FailedCallEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FailedCallEdge.Node(childComplexity), true
+
+	case "GasStats.avgFeeWei":
+		if e.ComplexityRoot.GasStats.AvgFeeWei == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.AvgFeeWei(childComplexity), true
+	case "GasStats.avgGasUsed":
+		if e.ComplexityRoot.GasStats.AvgGasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.AvgGasUsed(childComplexity), true
+	case "GasStats.chain":
+		if e.ComplexityRoot.GasStats.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.Chain(childComplexity), true
+	case "GasStats.contract":
+		if e.ComplexityRoot.GasStats.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.Contract(childComplexity), true
+	case "GasStats.p50GasUsed":
+		if e.ComplexityRoot.GasStats.P50GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.P50GasUsed(childComplexity), true
+	case "GasStats.p95GasUsed":
+		if e.ComplexityRoot.GasStats.P95GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.P95GasUsed(childComplexity), true
+	case "GasStats.time":
+		if e.ComplexityRoot.GasStats.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.Time(childComplexity), true
+	case "GasStats.transactions":
+		if e.ComplexityRoot.GasStats.Transactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GasStats.Transactions(childComplexity), true
+
+	case "HourCount.count":
+		if e.ComplexityRoot.HourCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HourCount.Count(childComplexity), true
+	case "HourCount.hour":
+		if e.ComplexityRoot.HourCount.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HourCount.Hour(childComplexity), true
+
 	case "Meta.chains":
 		if e.ComplexityRoot.Meta.Chains == nil {
 			break
@@ -1069,6 +1504,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NullifierUse.Event(childComplexity), true
+	case "NullifierUse.feeWei":
+		if e.ComplexityRoot.NullifierUse.FeeWei == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierUse.FeeWei(childComplexity), true
+	case "NullifierUse.gasUsed":
+		if e.ComplexityRoot.NullifierUse.GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullifierUse.GasUsed(childComplexity), true
 	case "NullifierUse.logIndex":
 		if e.ComplexityRoot.NullifierUse.LogIndex == nil {
 			break
@@ -1286,6 +1733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Badges(childComplexity, args["where"].(*model.BadgeFilter), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+	case "Query.failedCalls":
+		if e.ComplexityRoot.Query.FailedCalls == nil {
+			break
+		}
+
+		args, err := ec.field_Query_failedCalls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FailedCalls(childComplexity, args["where"].(*model.FailedCallFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
 
 	case "Query._meta":
 		if e.ComplexityRoot.Query.Meta == nil {
@@ -1348,6 +1806,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Player(childComplexity, args["address"].(string)), true
+	case "Query.players":
+		if e.ComplexityRoot.Query.Players == nil {
+			break
+		}
+
+		args, err := ec.field_Query_players_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Players(childComplexity, args["where"].(*model.PlayerFilter), args["orderBy"].(*model.PlayerOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.registration":
 		if e.ComplexityRoot.Query.Registration == nil {
 			break
@@ -1391,7 +1860,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["range"].(*model.TimeRange), args["bucket"].(*model.Bucket), args["chain"].(*string)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["range"].(*model.TimeRange), args["bucket"].(*model.Bucket), args["chain"].(*string), args["contract"].(*string), args["collection"].(*string)), true
+	case "Query.thresholdUpdates":
+		if e.ComplexityRoot.Query.ThresholdUpdates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_thresholdUpdates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThresholdUpdates(childComplexity, args["where"].(*model.ThresholdUpdateFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.usedNullifiers":
 		if e.ComplexityRoot.Query.UsedNullifiers == nil {
 			break
@@ -1403,6 +1883,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.UsedNullifiers(childComplexity, args["where"].(*model.NullifierFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+
+	case "RankedPlayer.address", "RankedPlayer.player":
+		if e.ComplexityRoot.RankedPlayer.Player == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayer.Player(childComplexity), true
+	case "RankedPlayer.rank":
+		if e.ComplexityRoot.RankedPlayer.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayer.Rank(childComplexity), true
+	case "RankedPlayer.verifiedUses":
+		if e.ComplexityRoot.RankedPlayer.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayer.Uses(childComplexity), true
+	case "RankedPlayer.xp":
+		if e.ComplexityRoot.RankedPlayer.XP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayer.XP(childComplexity), true
+
+	case "RankedPlayerConnection.edges":
+		if e.ComplexityRoot.RankedPlayerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerConnection.Edges(childComplexity), true
+	case "RankedPlayerConnection.nodes":
+		if e.ComplexityRoot.RankedPlayerConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerConnection.Nodes(childComplexity), true
+	case "RankedPlayerConnection.pageInfo":
+		if e.ComplexityRoot.RankedPlayerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerConnection.PageInfo(childComplexity), true
+	case "RankedPlayerConnection.totalCount":
+		if e.ComplexityRoot.RankedPlayerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerConnection.TotalCount(childComplexity), true
+
+	case "RankedPlayerEdge.cursor":
+		if e.ComplexityRoot.RankedPlayerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerEdge.Cursor(childComplexity), true
+	case "RankedPlayerEdge.node":
+		if e.ComplexityRoot.RankedPlayerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedPlayerEdge.Node(childComplexity), true
 
 	case "Registration.collection", "Registration.collectionName":
 		if e.ComplexityRoot.Registration.Collection == nil {
@@ -1631,6 +2174,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReuseAttempt.Contract(childComplexity), true
+	case "ReuseAttempt.feeWei":
+		if e.ComplexityRoot.ReuseAttempt.FeeWei == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReuseAttempt.FeeWei(childComplexity), true
+	case "ReuseAttempt.gasUsed":
+		if e.ComplexityRoot.ReuseAttempt.GasUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReuseAttempt.GasUsed(childComplexity), true
 	case "ReuseAttempt.kind":
 		if e.ComplexityRoot.ReuseAttempt.Kind == nil {
 			break
@@ -1706,12 +2261,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReuseAttemptEdge.Node(childComplexity), true
 
+	case "Stats.activePlayers":
+		if e.ComplexityRoot.Stats.ActivePlayers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.ActivePlayers(childComplexity), true
 	case "Stats.badgeClaims":
 		if e.ComplexityRoot.Stats.BadgeClaims == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Stats.BadgeClaims(childComplexity), true
+	case "Stats.busiestHours":
+		if e.ComplexityRoot.Stats.BusiestHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.BusiestHours(childComplexity), true
+	case "Stats.callErrors":
+		if e.ComplexityRoot.Stats.CallErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.CallErrors(childComplexity), true
+	case "Stats.calls":
+		if e.ComplexityRoot.Stats.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Calls(childComplexity), true
+	case "Stats.gas":
+		if e.ComplexityRoot.Stats.Gas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Gas(childComplexity), true
+	case "Stats.nullifierUses":
+		if e.ComplexityRoot.Stats.NullifierUses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.NullifierUses(childComplexity), true
 	case "Stats.registrations":
 		if e.ComplexityRoot.Stats.Registrations == nil {
 			break
@@ -1788,6 +2379,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.RegistrationEvents(childComplexity, args["nft"].(*string), args["collection"].(*string), args["minConfirmations"].(*int), args["afterEventId"].(*string)), true
 
+	case "ThresholdUpdate.contract":
+		if e.ComplexityRoot.ThresholdUpdate.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.Contract(childComplexity), true
+	case "ThresholdUpdate.logIndex":
+		if e.ComplexityRoot.ThresholdUpdate.LogIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.LogIndex(childComplexity), true
+	case "ThresholdUpdate.newThreshold":
+		if e.ComplexityRoot.ThresholdUpdate.NewThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.NewThreshold(childComplexity), true
+	case "ThresholdUpdate.oldThreshold":
+		if e.ComplexityRoot.ThresholdUpdate.OldThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.OldThreshold(childComplexity), true
+	case "ThresholdUpdate.block":
+		if e.ComplexityRoot.ThresholdUpdate.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.Position(childComplexity), true
+	case "ThresholdUpdate.txHash":
+		if e.ComplexityRoot.ThresholdUpdate.TxHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdate.TxHash(childComplexity), true
+
+	case "ThresholdUpdateConnection.edges":
+		if e.ComplexityRoot.ThresholdUpdateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateConnection.Edges(childComplexity), true
+	case "ThresholdUpdateConnection.nodes":
+		if e.ComplexityRoot.ThresholdUpdateConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateConnection.Nodes(childComplexity), true
+	case "ThresholdUpdateConnection.pageInfo":
+		if e.ComplexityRoot.ThresholdUpdateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateConnection.PageInfo(childComplexity), true
+	case "ThresholdUpdateConnection.totalCount":
+		if e.ComplexityRoot.ThresholdUpdateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateConnection.TotalCount(childComplexity), true
+
+	case "ThresholdUpdateEdge.cursor":
+		if e.ComplexityRoot.ThresholdUpdateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateEdge.Cursor(childComplexity), true
+	case "ThresholdUpdateEdge.node":
+		if e.ComplexityRoot.ThresholdUpdateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThresholdUpdateEdge.Node(childComplexity), true
+
 	case "TierCount.count":
 		if e.ComplexityRoot.TierCount.Count == nil {
 			break
@@ -1838,10 +2504,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputBadgeClaimFilter,
 		ec.unmarshalInputBadgeFilter,
 		ec.unmarshalInputBlockFilter,
+		ec.unmarshalInputFailedCallFilter,
 		ec.unmarshalInputHeightRange,
 		ec.unmarshalInputNullifierFilter,
+		ec.unmarshalInputPlayerFilter,
 		ec.unmarshalInputRegistrationFilter,
 		ec.unmarshalInputReuseAttemptFilter,
+		ec.unmarshalInputThresholdUpdateFilter,
 		ec.unmarshalInputTimeRange,
 	)
 	first := true
@@ -2143,8 +2812,23 @@ type Query {
   "Replays of used nullifiers: NullifierReused events and duplicate use events."
   reuseAttempts(where: ReuseAttemptFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): ReuseAttemptConnection!
 
-  "Counts over time and distributions, for dashboards."
-  stats(range: TimeRange, bucket: Bucket = DAY, chain: String): Stats!
+  """
+  Counts over time and distributions, for dashboards. ` + "`" + `contract` + "`" + ` narrows the EVM
+  series (badgeClaims, reuseAttempts, nullifierUses, activePlayers, busiestHours,
+  gas, calls, callErrors) to one contract; ` + "`" + `collection` + "`" + ` narrows registrations.
+  """
+  stats(
+    "The time range; every row when omitted."
+    range: TimeRange
+    "The width of each series' buckets."
+    bucket: Bucket = DAY
+    "One chain's rows; every chain's when omitted."
+    chain: String
+    "One contract's EVM rows."
+    contract: Address
+    "One collection's registrations."
+    collection: String
+  ): Stats!
   "Indexing state per chain."
   _meta: Meta!
 }
@@ -2334,6 +3018,332 @@ type Player {
   badges(first: Int = 100, after: String): BadgeConnection!
   claims(first: Int = 100, after: String): BadgeClaimConnection!
   nullifiers(first: Int = 100, after: String): NullifierUseConnection!
+}
+
+extend type BadgeClaim {
+  "Gas the claim's transaction used, from its receipt (shared by every event of the transaction); null when its receipt is not indexed."
+  gasUsed: Int
+  "What the claim's transaction paid: gasUsed × its effective gas price, in wei; null when its receipt is not indexed."
+  feeWei: BigInt
+}
+
+extend type NullifierUse {
+  "Gas the use's transaction used, from its receipt; null when its receipt is not indexed."
+  gasUsed: Int
+  "What the use's transaction paid, in wei; null when its receipt is not indexed."
+  feeWei: BigInt
+}
+
+extend type ReuseAttempt {
+  "Gas the attempt's transaction used, from its receipt; null when its receipt is not indexed."
+  gasUsed: Int
+  "What the attempt's transaction paid, in wei; null when its receipt is not indexed."
+  feeWei: BigInt
+}
+
+"Why a call reverted, as its revert data says."
+type CallError {
+  """
+  The error's name: a custom error of the contract's ABI, ` + "`" + `Error` + "`" + ` (a revert string),
+  ` + "`" + `Panic` + "`" + `, or ` + "`" + `OutOfGas` + "`" + ` (no revert data, all gas used); null when nothing names it
+  (a selector the ABI does not declare, or no revert data).
+  """
+  name: String
+  "The revert data's first 4 bytes; null without revert data."
+  selector: String
+  "The revert string, the panic's meaning, the custom error's arguments (` + "`" + `name=value, …` + "`" + `), or why nothing more is known."
+  message: String
+}
+
+"""
+A call to a configured contract that reverted (chains with ` + "`" + `failed_calls` + "`" + `). Its
+error is read by replaying the call on its block's parent (eth_call); a call that
+failed only because of an earlier transaction of its block replays without
+reverting and says so in ` + "`" + `error.message` + "`" + `.
+"""
+type FailedCall {
+  "The chain's name as configured."
+  chain: String!
+  "The contract called."
+  contract: Address!
+  "The transaction's sender."
+  from: Address!
+  "The ABI's name of the function called; null when the ABI does not know its selector."
+  function: String
+  "The input's first 4 bytes; null for a call with less input."
+  selector: String
+  "Why it reverted."
+  error: CallError!
+  "The gas the transaction was given."
+  gasLimit: Int
+  "The gas it used, from its receipt."
+  gasUsed: Int!
+  "gasUsed × the effective gas price, in wei."
+  feeWei: BigInt!
+  "The transaction's hash."
+  txHash: Bytes32!
+  "The transaction's index in its block."
+  txIndex: Int!
+  "The block the call reverted in."
+  block: BlockPosition!
+}
+
+"Which failed calls to list."
+input FailedCallFilter {
+  "The chain's name as configured."
+  chain: String
+  "The contract called."
+  contract: Address
+  "The transaction's sender."
+  from: Address
+  "The function's name, e.g. ` + "`" + `verifyXPProof` + "`" + `."
+  function: String
+  "The error's name, or its selector when the ABI does not name it."
+  error: String
+  "Blocks in this height range."
+  height: HeightRange
+  "Blocks in this time range."
+  time: TimeRange
+}
+
+"A page of failed calls."
+type FailedCallConnection {
+  "The page's calls with their cursors."
+  edges: [FailedCallEdge!]!
+  "The page's calls."
+  nodes: [FailedCall!]!
+  pageInfo: PageInfo!
+  "Every call the filter matches (one more statement: ask only when needed)."
+  totalCount: Int!
+}
+
+"A failed call and its cursor."
+type FailedCallEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the calls after this one."
+  cursor: String!
+  node: FailedCall!
+}
+
+"A verifier's ThresholdUpdated event."
+type ThresholdUpdate {
+  "The verifier contract."
+  contract: Address!
+  "The threshold before."
+  oldThreshold: BigInt!
+  "The threshold from this event on."
+  newThreshold: BigInt!
+  "The transaction's hash."
+  txHash: Bytes32!
+  "The event's index in its block."
+  logIndex: Int!
+  "The block of the event."
+  block: BlockPosition!
+}
+
+"Which threshold updates to list."
+input ThresholdUpdateFilter {
+  "The chain's name as configured."
+  chain: String
+  "The verifier contract."
+  contract: Address
+  "Blocks in this height range."
+  height: HeightRange
+  "Blocks in this time range."
+  time: TimeRange
+}
+
+"A page of threshold updates."
+type ThresholdUpdateConnection {
+  "The page's updates with their cursors."
+  edges: [ThresholdUpdateEdge!]!
+  "The page's updates."
+  nodes: [ThresholdUpdate!]!
+  pageInfo: PageInfo!
+  "Every update the filter matches (one more statement: ask only when needed)."
+  totalCount: Int!
+}
+
+"A threshold update and its cursor."
+type ThresholdUpdateEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the updates after this one."
+  cursor: String!
+  node: ThresholdUpdate!
+}
+
+"Order of the leaderboard."
+enum PlayerOrder {
+  "Most XP first (the default); equal XP by address, descending."
+  XP_DESC
+  "Least XP first; equal XP by address, ascending."
+  XP_ASC
+  "By address."
+  ADDRESS_ASC
+}
+
+"Which players the leaderboard lists."
+input PlayerFilter {
+  "XP on this chain only (ranks too); every chain's XP summed otherwise."
+  chain: String
+  "Only these players (ranks stay the whole board's)."
+  addresses: [Address!]
+  "Only players with at least this much XP."
+  minXP: BigInt
+}
+
+"A player on the leaderboard."
+type RankedPlayer {
+  "The player's address."
+  address: Address!
+  "XP of the player's verified first uses (on the filter's chain, or every chain)."
+  xp: BigInt!
+  "Verified first uses counted in xp."
+  verifiedUses: Int!
+  "1 for the most XP; players with equal XP share a rank, and the next rank counts them all (1, 2, 2, 4)."
+  rank: Int!
+  "The player's badges, claims and nullifiers."
+  player: Player!
+}
+
+"A page of the leaderboard."
+type RankedPlayerConnection {
+  "The page's players with their cursors."
+  edges: [RankedPlayerEdge!]!
+  "The page's players."
+  nodes: [RankedPlayer!]!
+  pageInfo: PageInfo!
+  "Every player the filter matches (one more statement: ask only when needed)."
+  totalCount: Int!
+}
+
+"A player on the leaderboard and its cursor."
+type RankedPlayerEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the players after this one."
+  cursor: String!
+  node: RankedPlayer!
+}
+
+extend type Query {
+  "The leaderboard: players with their XP and rank."
+  players(
+    "Which players to list; ranks stay the whole board's."
+    where: PlayerFilter
+    "The order of the list."
+    orderBy: PlayerOrder = XP_DESC
+    "How many players, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the players after it."
+    after: String
+  ): RankedPlayerConnection!
+  "Verifiers' threshold changes (ThresholdUpdated events)."
+  thresholdUpdates(
+    "Which updates to list."
+    where: ThresholdUpdateFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    "How many updates, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the updates after it."
+    after: String
+    "The list as it was at a past block."
+    block: BlockFilter
+  ): ThresholdUpdateConnection!
+  "Calls to configured contracts that reverted (chains with ` + "`" + `failed_calls` + "`" + `)."
+  failedCalls(
+    "Which calls to list."
+    where: FailedCallFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    "How many calls, at most the configured maximum page size."
+    first: Int = 100
+    "A cursor of an earlier page: the calls after it."
+    after: String
+    "The list as it was at a past block."
+    block: BlockFilter
+  ): FailedCallConnection!
+}
+
+extend enum Bucket {
+  "A minute: claims per minute against the 500/minute floor."
+  MINUTE
+  "A week (from Monday): weekly active players."
+  WEEK
+}
+
+"The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once."
+type GasStats {
+  "Start of the bucket."
+  time: Time!
+  "The chain's name as configured."
+  chain: String!
+  "The contract whose events the transactions emitted."
+  contract: Address!
+  "Transactions counted, each once."
+  transactions: Int!
+  "Average gas used."
+  avgGasUsed: Float!
+  "Median gas used (interpolated, like PostgreSQL's percentile_cont)."
+  p50GasUsed: Float!
+  "95th percentile of gas used (interpolated)."
+  p95GasUsed: Float!
+  "Average fee, rounded to the wei."
+  avgFeeWei: BigInt!
+}
+
+"Calls of one function of one contract in one bucket, by outcome (chains with ` + "`" + `failed_calls` + "`" + `)."
+type CallStats {
+  "Start of the bucket."
+  time: Time!
+  "The chain's name as configured."
+  chain: String!
+  "The contract called."
+  contract: Address!
+  "The ABI's name of the function; null when it does not know the selector."
+  function: String
+  "The input's first 4 bytes; null for calls with less input."
+  selector: String
+  "Calls that succeeded."
+  succeeded: Int!
+  "Calls that reverted."
+  failed: Int!
+  "failed / (succeeded + failed)."
+  failureRate: Float!
+}
+
+"Reverted calls of one function of one contract with one error, over the range."
+type CallErrorCount {
+  "The chain's name as configured."
+  chain: String!
+  "The contract called."
+  contract: Address!
+  "The ABI's name of the function; null when it does not know the selector."
+  function: String
+  "The error's name, its selector when the ABI does not name it, or ` + "`" + `unknown` + "`" + `."
+  error: String!
+  "Calls that reverted with it."
+  count: Int!
+}
+
+"Activity in one hour of the day (UTC)."
+type HourCount {
+  "0–23."
+  hour: Int!
+  "Claims and nullifier uses in that hour, over the range."
+  count: Int!
+}
+
+extend type Stats {
+  "Nullifier first uses per bucket."
+  nullifierUses: [TimeCount!]!
+  "Distinct players that claimed a badge or used a nullifier, per bucket: daily actives with DAY, weekly with WEEK."
+  activePlayers: [TimeCount!]!
+  "Claims and nullifier uses by hour of the day (UTC), busiest first; hours without any are left out."
+  busiestHours: [HourCount!]!
+  "Gas of claims, nullifier uses and reuse attempts per bucket and contract: average, p50, p95 (from indexed receipts)."
+  gas: [GasStats!]!
+  "Calls to configured contracts per bucket, contract and function, succeeded and failed (chains with ` + "`" + `failed_calls` + "`" + `)."
+  calls: [CallStats!]!
+  "Reverted calls by contract, function and error over the range, most frequent first."
+  callErrors: [CallErrorCount!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/meta.graphqls", Input: `enum Bucket {
@@ -2545,6 +3555,10 @@ func (ec *executionContext) childFields_BadgeClaim(ctx context.Context, field gr
 		return ec.fieldContext_BadgeClaim_logIndex(ctx, field)
 	case "block":
 		return ec.fieldContext_BadgeClaim_block(ctx, field)
+	case "gasUsed":
+		return ec.fieldContext_BadgeClaim_gasUsed(ctx, field)
+	case "feeWei":
+		return ec.fieldContext_BadgeClaim_feeWei(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BadgeClaim", field.Name)
 }
@@ -2657,6 +3671,56 @@ func (ec *executionContext) childFields_BlockPosition(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type BlockPosition", field.Name)
 }
 
+func (ec *executionContext) childFields_CallError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CallError_name(ctx, field)
+	case "selector":
+		return ec.fieldContext_CallError_selector(ctx, field)
+	case "message":
+		return ec.fieldContext_CallError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallError", field.Name)
+}
+
+func (ec *executionContext) childFields_CallErrorCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chain":
+		return ec.fieldContext_CallErrorCount_chain(ctx, field)
+	case "contract":
+		return ec.fieldContext_CallErrorCount_contract(ctx, field)
+	case "function":
+		return ec.fieldContext_CallErrorCount_function(ctx, field)
+	case "error":
+		return ec.fieldContext_CallErrorCount_error(ctx, field)
+	case "count":
+		return ec.fieldContext_CallErrorCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallErrorCount", field.Name)
+}
+
+func (ec *executionContext) childFields_CallStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "time":
+		return ec.fieldContext_CallStats_time(ctx, field)
+	case "chain":
+		return ec.fieldContext_CallStats_chain(ctx, field)
+	case "contract":
+		return ec.fieldContext_CallStats_contract(ctx, field)
+	case "function":
+		return ec.fieldContext_CallStats_function(ctx, field)
+	case "selector":
+		return ec.fieldContext_CallStats_selector(ctx, field)
+	case "succeeded":
+		return ec.fieldContext_CallStats_succeeded(ctx, field)
+	case "failed":
+		return ec.fieldContext_CallStats_failed(ctx, field)
+	case "failureRate":
+		return ec.fieldContext_CallStats_failureRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallStats", field.Name)
+}
+
 func (ec *executionContext) childFields_ChainHeadEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "eventId":
@@ -2727,6 +3791,92 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_minConfirmations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collection", field.Name)
+}
+
+func (ec *executionContext) childFields_FailedCall(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chain":
+		return ec.fieldContext_FailedCall_chain(ctx, field)
+	case "contract":
+		return ec.fieldContext_FailedCall_contract(ctx, field)
+	case "from":
+		return ec.fieldContext_FailedCall_from(ctx, field)
+	case "function":
+		return ec.fieldContext_FailedCall_function(ctx, field)
+	case "selector":
+		return ec.fieldContext_FailedCall_selector(ctx, field)
+	case "error":
+		return ec.fieldContext_FailedCall_error(ctx, field)
+	case "gasLimit":
+		return ec.fieldContext_FailedCall_gasLimit(ctx, field)
+	case "gasUsed":
+		return ec.fieldContext_FailedCall_gasUsed(ctx, field)
+	case "feeWei":
+		return ec.fieldContext_FailedCall_feeWei(ctx, field)
+	case "txHash":
+		return ec.fieldContext_FailedCall_txHash(ctx, field)
+	case "txIndex":
+		return ec.fieldContext_FailedCall_txIndex(ctx, field)
+	case "block":
+		return ec.fieldContext_FailedCall_block(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailedCall", field.Name)
+}
+
+func (ec *executionContext) childFields_FailedCallConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FailedCallConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FailedCallConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FailedCallConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FailedCallConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailedCallConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FailedCallEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FailedCallEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FailedCallEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FailedCallEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GasStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "time":
+		return ec.fieldContext_GasStats_time(ctx, field)
+	case "chain":
+		return ec.fieldContext_GasStats_chain(ctx, field)
+	case "contract":
+		return ec.fieldContext_GasStats_contract(ctx, field)
+	case "transactions":
+		return ec.fieldContext_GasStats_transactions(ctx, field)
+	case "avgGasUsed":
+		return ec.fieldContext_GasStats_avgGasUsed(ctx, field)
+	case "p50GasUsed":
+		return ec.fieldContext_GasStats_p50GasUsed(ctx, field)
+	case "p95GasUsed":
+		return ec.fieldContext_GasStats_p95GasUsed(ctx, field)
+	case "avgFeeWei":
+		return ec.fieldContext_GasStats_avgFeeWei(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GasStats", field.Name)
+}
+
+func (ec *executionContext) childFields_HourCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hour":
+		return ec.fieldContext_HourCount_hour(ctx, field)
+	case "count":
+		return ec.fieldContext_HourCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HourCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Meta(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2809,6 +3959,10 @@ func (ec *executionContext) childFields_NullifierUse(ctx context.Context, field 
 		return ec.fieldContext_NullifierUse_logIndex(ctx, field)
 	case "block":
 		return ec.fieldContext_NullifierUse_block(ctx, field)
+	case "gasUsed":
+		return ec.fieldContext_NullifierUse_gasUsed(ctx, field)
+	case "feeWei":
+		return ec.fieldContext_NullifierUse_feeWei(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NullifierUse", field.Name)
 }
@@ -2885,6 +4039,46 @@ func (ec *executionContext) childFields_ProviderHealth(ctx context.Context, fiel
 		return ec.fieldContext_ProviderHealth_lastSuccess(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderHealth", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedPlayer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_RankedPlayer_address(ctx, field)
+	case "xp":
+		return ec.fieldContext_RankedPlayer_xp(ctx, field)
+	case "verifiedUses":
+		return ec.fieldContext_RankedPlayer_verifiedUses(ctx, field)
+	case "rank":
+		return ec.fieldContext_RankedPlayer_rank(ctx, field)
+	case "player":
+		return ec.fieldContext_RankedPlayer_player(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedPlayer", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedPlayerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RankedPlayerConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RankedPlayerConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RankedPlayerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RankedPlayerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedPlayerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedPlayerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RankedPlayerEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RankedPlayerEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedPlayerEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Registration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3007,6 +4201,10 @@ func (ec *executionContext) childFields_ReuseAttempt(ctx context.Context, field 
 		return ec.fieldContext_ReuseAttempt_logIndex(ctx, field)
 	case "block":
 		return ec.fieldContext_ReuseAttempt_block(ctx, field)
+	case "gasUsed":
+		return ec.fieldContext_ReuseAttempt_gasUsed(ctx, field)
+	case "feeWei":
+		return ec.fieldContext_ReuseAttempt_feeWei(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReuseAttempt", field.Name)
 }
@@ -3049,8 +4247,62 @@ func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql
 		return ec.fieldContext_Stats_xpHistogram(ctx, field)
 	case "uniquePlayers":
 		return ec.fieldContext_Stats_uniquePlayers(ctx, field)
+	case "nullifierUses":
+		return ec.fieldContext_Stats_nullifierUses(ctx, field)
+	case "activePlayers":
+		return ec.fieldContext_Stats_activePlayers(ctx, field)
+	case "busiestHours":
+		return ec.fieldContext_Stats_busiestHours(ctx, field)
+	case "gas":
+		return ec.fieldContext_Stats_gas(ctx, field)
+	case "calls":
+		return ec.fieldContext_Stats_calls(ctx, field)
+	case "callErrors":
+		return ec.fieldContext_Stats_callErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
+}
+
+func (ec *executionContext) childFields_ThresholdUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contract":
+		return ec.fieldContext_ThresholdUpdate_contract(ctx, field)
+	case "oldThreshold":
+		return ec.fieldContext_ThresholdUpdate_oldThreshold(ctx, field)
+	case "newThreshold":
+		return ec.fieldContext_ThresholdUpdate_newThreshold(ctx, field)
+	case "txHash":
+		return ec.fieldContext_ThresholdUpdate_txHash(ctx, field)
+	case "logIndex":
+		return ec.fieldContext_ThresholdUpdate_logIndex(ctx, field)
+	case "block":
+		return ec.fieldContext_ThresholdUpdate_block(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThresholdUpdate", field.Name)
+}
+
+func (ec *executionContext) childFields_ThresholdUpdateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThresholdUpdateConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ThresholdUpdateConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThresholdUpdateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ThresholdUpdateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThresholdUpdateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThresholdUpdateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThresholdUpdateEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThresholdUpdateEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThresholdUpdateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TierCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3393,6 +4645,52 @@ func (ec *executionContext) field_Query_badges_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_failedCalls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.FailedCallFilter, error) {
+			return ec.unmarshalOFailedCallFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ChainOrder, error) {
+			return ec.unmarshalOChainOrder2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+		func(ctx context.Context, v any) (*model.BlockFilter, error) {
+			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["block"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_nft_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3460,6 +4758,44 @@ func (ec *executionContext) field_Query_player_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["address"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_players_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.PlayerFilter, error) {
+			return ec.unmarshalOPlayerFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayerFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.PlayerOrder, error) {
+			return ec.unmarshalOPlayerOrder2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayerOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3604,6 +4940,68 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["chain"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "contract",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAddress2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contract"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "collection",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["collection"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_thresholdUpdates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ThresholdUpdateFilter, error) {
+			return ec.unmarshalOThresholdUpdateFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ChainOrder, error) {
+			return ec.unmarshalOChainOrder2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+		func(ctx context.Context, v any) (*model.BlockFilter, error) {
+			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["block"] = arg4
 	return args, nil
 }
 
@@ -4255,6 +5653,52 @@ func (ec *executionContext) fieldContext_BadgeClaim_block(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BadgeClaim_gasUsed(ctx context.Context, field graphql.CollectedField, obj *store.BadgeClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeClaim_gasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BadgeClaim().GasUsed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeClaim_gasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeClaim", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BadgeClaim_feeWei(ctx context.Context, field graphql.CollectedField, obj *store.BadgeClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BadgeClaim_feeWei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BadgeClaim().FeeWei(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOBigInt2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BadgeClaim_feeWei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BadgeClaim", field, true, true, errors.New("field of type BigInt does not have child fields"))
 }
 
 func (ec *executionContext) _BadgeClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BadgeClaimConnection) (ret graphql.Marshaler) {
@@ -5115,6 +6559,374 @@ func (ec *executionContext) fieldContext_BlockPosition_confirmations(_ context.C
 	return graphql.NewScalarFieldContext("BlockPosition", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _CallError_name(ctx context.Context, field graphql.CollectedField, obj *model.CallError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallError_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallError_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallError_selector(ctx context.Context, field graphql.CollectedField, obj *model.CallError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallError_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallError_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallError_message(ctx context.Context, field graphql.CollectedField, obj *model.CallError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallErrorCount_chain(ctx context.Context, field graphql.CollectedField, obj *model.CallErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallErrorCount_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallErrorCount_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallErrorCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallErrorCount_contract(ctx context.Context, field graphql.CollectedField, obj *model.CallErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallErrorCount_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallErrorCount_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallErrorCount", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _CallErrorCount_function(ctx context.Context, field graphql.CollectedField, obj *model.CallErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallErrorCount_function(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Function, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallErrorCount_function(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallErrorCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallErrorCount_error(ctx context.Context, field graphql.CollectedField, obj *model.CallErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallErrorCount_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallErrorCount_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallErrorCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallErrorCount_count(ctx context.Context, field graphql.CollectedField, obj *model.CallErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallErrorCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallErrorCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallErrorCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_time(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_chain(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_contract(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_function(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_function(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Function, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_function(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_selector(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_succeeded(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_succeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Succeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_succeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_failed(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CallStats_failureRate(ctx context.Context, field graphql.CollectedField, obj *model.CallStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallStats_failureRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailureRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallStats_failureRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallStats", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _ChainHeadEvent_eventId(ctx context.Context, field graphql.CollectedField, obj *model.ChainHeadEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5674,6 +7486,704 @@ func (ec *executionContext) _Collection_minConfirmations(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_Collection_minConfirmations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Collection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_chain(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_contract(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_from(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_function(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_function(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Function, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_function(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_selector(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_selector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_error(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FailedCall().Error(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CallError) graphql.Marshaler {
+			return ec.marshalNCallError2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallError(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCall",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedCall_gasLimit(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_gasLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GasLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalOInt2int64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_gasLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_gasUsed(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_gasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GasUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_gasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_feeWei(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_feeWei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeeWei, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_feeWei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_txHash(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_txHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBytes322string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_txHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Bytes32 does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_txIndex(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_txIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_txIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCall_block(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCall_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCall_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCall",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlockPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedCallConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FailedCallEdge) graphql.Marshaler {
+			return ec.marshalNFailedCallEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailedCallEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedCallConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Transaction) graphql.Marshaler {
+			return ec.marshalNFailedCall2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐTransactionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailedCall(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedCallConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FailedCallConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCallConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCallEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FailedCallEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FailedCallEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FailedCallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FailedCallEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Transaction) graphql.Marshaler {
+			return ec.marshalNFailedCall2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐTransaction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FailedCallEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FailedCallEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailedCall(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GasStats_time(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_chain(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_chain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_chain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_contract(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_transactions(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_transactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_transactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_avgGasUsed(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_avgGasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvgGasUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_avgGasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_p50GasUsed(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_p50GasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50GasUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_p50GasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_p95GasUsed(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_p95GasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95GasUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_p95GasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GasStats_avgFeeWei(ctx context.Context, field graphql.CollectedField, obj *model.GasStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GasStats_avgFeeWei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvgFeeWei, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GasStats_avgFeeWei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GasStats", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _HourCount_hour(ctx context.Context, field graphql.CollectedField, obj *model.HourCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HourCount_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HourCount_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HourCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _HourCount_count(ctx context.Context, field graphql.CollectedField, obj *model.HourCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HourCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HourCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HourCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Meta_version(ctx context.Context, field graphql.CollectedField, obj *model.Meta) (ret graphql.Marshaler) {
@@ -6388,6 +8898,52 @@ func (ec *executionContext) fieldContext_NullifierUse_block(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NullifierUse_gasUsed(ctx context.Context, field graphql.CollectedField, obj *store.NullifierUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierUse_gasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NullifierUse().GasUsed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierUse_gasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullifierUse", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NullifierUse_feeWei(ctx context.Context, field graphql.CollectedField, obj *store.NullifierUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullifierUse_feeWei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NullifierUse().FeeWei(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOBigInt2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NullifierUse_feeWei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullifierUse", field, true, true, errors.New("field of type BigInt does not have child fields"))
 }
 
 func (ec *executionContext) _NullifierUseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NullifierUseConnection) (ret graphql.Marshaler) {
@@ -7489,7 +10045,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["range"].(*model.TimeRange), fc.Args["bucket"].(*model.Bucket), fc.Args["chain"].(*string))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["range"].(*model.TimeRange), fc.Args["bucket"].(*model.Bucket), fc.Args["chain"].(*string), fc.Args["contract"].(*string), fc.Args["collection"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
@@ -7551,6 +10107,138 @@ func (ec *executionContext) fieldContext_Query__meta(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meta(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_players(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_players(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Players(ctx, fc.Args["where"].(*model.PlayerFilter), fc.Args["orderBy"].(*model.PlayerOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedPlayerConnection) graphql.Marshaler {
+			return ec.marshalNRankedPlayerConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_players(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedPlayerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_players_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_thresholdUpdates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_thresholdUpdates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThresholdUpdates(ctx, fc.Args["where"].(*model.ThresholdUpdateFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThresholdUpdateConnection) graphql.Marshaler {
+			return ec.marshalNThresholdUpdateConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_thresholdUpdates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdUpdateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_thresholdUpdates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_failedCalls(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_failedCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FailedCalls(ctx, fc.Args["where"].(*model.FailedCallFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FailedCallConnection) graphql.Marshaler {
+			return ec.marshalNFailedCallConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_failedCalls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FailedCallConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_failedCalls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7626,6 +10314,304 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedPlayer_address(ctx context.Context, field graphql.CollectedField, obj *store.RankedPlayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayer_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Player, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayer", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayer_xp(ctx context.Context, field graphql.CollectedField, obj *store.RankedPlayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayer_xp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.XP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayer_xp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayer", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayer_verifiedUses(ctx context.Context, field graphql.CollectedField, obj *store.RankedPlayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayer_verifiedUses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayer_verifiedUses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayer", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayer_rank(ctx context.Context, field graphql.CollectedField, obj *store.RankedPlayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayer_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayer_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayer", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayer_player(ctx context.Context, field graphql.CollectedField, obj *store.RankedPlayer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayer_player(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RankedPlayer().Player(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Player) graphql.Marshaler {
+			return ec.marshalNPlayer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayer_player(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedPlayer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Player(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedPlayerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RankedPlayerEdge) graphql.Marshaler {
+			return ec.marshalNRankedPlayerEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedPlayerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedPlayerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedPlayerConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.RankedPlayer) graphql.Marshaler {
+			return ec.marshalNRankedPlayer2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRankedPlayerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedPlayerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedPlayer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedPlayerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedPlayerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedPlayerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayerConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedPlayerEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RankedPlayerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RankedPlayerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedPlayerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.RankedPlayer) graphql.Marshaler {
+			return ec.marshalNRankedPlayer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRankedPlayer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedPlayerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedPlayerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedPlayer(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8751,6 +11737,52 @@ func (ec *executionContext) fieldContext_ReuseAttempt_block(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ReuseAttempt_gasUsed(ctx context.Context, field graphql.CollectedField, obj *store.ReuseAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReuseAttempt_gasUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReuseAttempt().GasUsed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReuseAttempt_gasUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReuseAttempt", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReuseAttempt_feeWei(ctx context.Context, field graphql.CollectedField, obj *store.ReuseAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReuseAttempt_feeWei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReuseAttempt().FeeWei(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOBigInt2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReuseAttempt_feeWei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReuseAttempt", field, true, true, errors.New("field of type BigInt does not have child fields"))
+}
+
 func (ec *executionContext) _ReuseAttemptConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReuseAttemptConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9108,6 +12140,198 @@ func (ec *executionContext) fieldContext_Stats_uniquePlayers(_ context.Context, 
 	return graphql.NewScalarFieldContext("Stats", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Stats_nullifierUses(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_nullifierUses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().NullifierUses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimeCount) graphql.Marshaler {
+			return ec.marshalNTimeCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTimeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_nullifierUses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_activePlayers(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_activePlayers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().ActivePlayers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimeCount) graphql.Marshaler {
+			return ec.marshalNTimeCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTimeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_activePlayers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_busiestHours(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_busiestHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().BusiestHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HourCount) graphql.Marshaler {
+			return ec.marshalNHourCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHourCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_busiestHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HourCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_gas(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_gas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().Gas(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GasStats) graphql.Marshaler {
+			return ec.marshalNGasStats2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐGasStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_gas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GasStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_calls(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().Calls(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CallStats) graphql.Marshaler {
+			return ec.marshalNCallStats2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stats_callErrors(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_callErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Stats().CallErrors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CallErrorCount) graphql.Marshaler {
+			return ec.marshalNCallErrorCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallErrorCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_callErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Stats",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallErrorCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_registrationEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) (context.Context, graphql.Marshaler)) {
 	return graphql.ResolveFieldStreamWithEventContext(
 		ctx,
@@ -9280,6 +12504,327 @@ func (ec *executionContext) fieldContext_Subscription_chainHeads(ctx context.Con
 	if fc.Args, err = ec.field_Subscription_chainHeads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThresholdUpdate_contract(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAddress2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdate", field, false, false, errors.New("field of type Address does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdate_oldThreshold(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_oldThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_oldThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdate", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdate_newThreshold(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_newThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBigInt2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_newThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdate", field, false, false, errors.New("field of type BigInt does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdate_txHash(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_txHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TxHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNBytes322string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_txHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdate", field, false, false, errors.New("field of type Bytes32 does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdate_logIndex(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_logIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_logIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdate_block(ctx context.Context, field graphql.CollectedField, obj *store.ThresholdUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdate_block(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Position) graphql.Marshaler {
+			return ec.marshalNBlockPosition2githubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐPosition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdate_block(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThresholdUpdate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlockPosition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThresholdUpdateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThresholdUpdateEdge) graphql.Marshaler {
+			return ec.marshalNThresholdUpdateEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThresholdUpdateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdUpdateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThresholdUpdateConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.ThresholdUpdate) graphql.Marshaler {
+			return ec.marshalNThresholdUpdate2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐThresholdUpdateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThresholdUpdateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThresholdUpdateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThresholdUpdateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThresholdUpdateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdateConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThresholdUpdateEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ThresholdUpdateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThresholdUpdateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThresholdUpdateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.ThresholdUpdate) graphql.Marshaler {
+			return ec.marshalNThresholdUpdate2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐThresholdUpdate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThresholdUpdateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThresholdUpdateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThresholdUpdate(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10641,6 +14186,78 @@ func (ec *executionContext) unmarshalInputBlockFilter(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputFailedCallFilter(ctx context.Context, obj any) (model.FailedCallFilter, error) {
+	var it model.FailedCallFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"chain", "contract", "from", "function", "error", "height", "time"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "chain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Chain = data
+		case "contract":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contract"))
+			data, err := ec.unmarshalOAddress2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contract = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOAddress2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "function":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("function"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Function = data
+		case "error":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("error"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Error = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHeightRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "time":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("time"))
+			data, err := ec.unmarshalOTimeRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTimeRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Time = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputHeightRange(ctx context.Context, obj any) (model.HeightRange, error) {
 	var it model.HeightRange
 	if obj == nil {
@@ -10738,6 +14355,50 @@ func (ec *executionContext) unmarshalInputNullifierFilter(ctx context.Context, o
 				return it, err
 			}
 			it.Time = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPlayerFilter(ctx context.Context, obj any) (model.PlayerFilter, error) {
+	var it model.PlayerFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"chain", "addresses", "minXP"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "chain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Chain = data
+		case "addresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addresses"))
+			data, err := ec.unmarshalOAddress2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Addresses = data
+		case "minXP":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minXP"))
+			data, err := ec.unmarshalOBigInt2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinXp = data
 		}
 	}
 	return it, nil
@@ -10875,6 +14536,57 @@ func (ec *executionContext) unmarshalInputReuseAttemptFilter(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		case "height":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
+			data, err := ec.unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHeightRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Height = data
+		case "time":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("time"))
+			data, err := ec.unmarshalOTimeRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTimeRange(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Time = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputThresholdUpdateFilter(ctx context.Context, obj any) (model.ThresholdUpdateFilter, error) {
+	var it model.ThresholdUpdateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"chain", "contract", "height", "time"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "chain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Chain = data
+		case "contract":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contract"))
+			data, err := ec.unmarshalOAddress2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contract = data
 		case "height":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
 			data, err := ec.unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHeightRange(ctx, v)
@@ -11206,6 +14918,82 @@ func (ec *executionContext) _BadgeClaim(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gasUsed":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeClaim_gasUsed(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "feeWei":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeClaim_feeWei(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11722,6 +15510,185 @@ func (ec *executionContext) _BlockPosition(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var callErrorImplementors = []string{"CallError"}
+
+func (ec *executionContext) _CallError(ctx context.Context, sel ast.SelectionSet, obj *model.CallError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallError")
+		case "name":
+			out.Values[i] = ec._CallError_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "selector":
+			out.Values[i] = ec._CallError_selector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CallError_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callErrorCountImplementors = []string{"CallErrorCount"}
+
+func (ec *executionContext) _CallErrorCount(ctx context.Context, sel ast.SelectionSet, obj *model.CallErrorCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callErrorCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallErrorCount")
+		case "chain":
+			out.Values[i] = ec._CallErrorCount_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._CallErrorCount_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "function":
+			out.Values[i] = ec._CallErrorCount_function(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CallErrorCount_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CallErrorCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callStatsImplementors = []string{"CallStats"}
+
+func (ec *executionContext) _CallStats(ctx context.Context, sel ast.SelectionSet, obj *model.CallStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallStats")
+		case "time":
+			out.Values[i] = ec._CallStats_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chain":
+			out.Values[i] = ec._CallStats_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._CallStats_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "function":
+			out.Values[i] = ec._CallStats_function(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "selector":
+			out.Values[i] = ec._CallStats_selector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "succeeded":
+			out.Values[i] = ec._CallStats_succeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._CallStats_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failureRate":
+			out.Values[i] = ec._CallStats_failureRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var chainHeadEventImplementors = []string{"ChainHeadEvent"}
 
 func (ec *executionContext) _ChainHeadEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ChainHeadEvent) graphql.Marshaler {
@@ -11983,6 +15950,344 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 			}
 		case "minConfirmations":
 			out.Values[i] = ec._Collection_minConfirmations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var failedCallImplementors = []string{"FailedCall"}
+
+func (ec *executionContext) _FailedCall(ctx context.Context, sel ast.SelectionSet, obj *store.Transaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failedCallImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailedCall")
+		case "chain":
+			out.Values[i] = ec._FailedCall_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contract":
+			out.Values[i] = ec._FailedCall_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._FailedCall_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "function":
+			out.Values[i] = ec._FailedCall_function(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selector":
+			out.Values[i] = ec._FailedCall_selector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FailedCall_error(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "gasLimit":
+			out.Values[i] = ec._FailedCall_gasLimit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gasUsed":
+			out.Values[i] = ec._FailedCall_gasUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "feeWei":
+			out.Values[i] = ec._FailedCall_feeWei(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "txHash":
+			out.Values[i] = ec._FailedCall_txHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "txIndex":
+			out.Values[i] = ec._FailedCall_txIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "block":
+			out.Values[i] = ec._FailedCall_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var failedCallConnectionImplementors = []string{"FailedCallConnection"}
+
+func (ec *executionContext) _FailedCallConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FailedCallConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failedCallConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailedCallConnection")
+		case "edges":
+			out.Values[i] = ec._FailedCallConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._FailedCallConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FailedCallConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FailedCallConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var failedCallEdgeImplementors = []string{"FailedCallEdge"}
+
+func (ec *executionContext) _FailedCallEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FailedCallEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, failedCallEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FailedCallEdge")
+		case "cursor":
+			out.Values[i] = ec._FailedCallEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FailedCallEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gasStatsImplementors = []string{"GasStats"}
+
+func (ec *executionContext) _GasStats(ctx context.Context, sel ast.SelectionSet, obj *model.GasStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gasStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GasStats")
+		case "time":
+			out.Values[i] = ec._GasStats_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chain":
+			out.Values[i] = ec._GasStats_chain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contract":
+			out.Values[i] = ec._GasStats_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactions":
+			out.Values[i] = ec._GasStats_transactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "avgGasUsed":
+			out.Values[i] = ec._GasStats_avgGasUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p50GasUsed":
+			out.Values[i] = ec._GasStats_p50GasUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95GasUsed":
+			out.Values[i] = ec._GasStats_p95GasUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "avgFeeWei":
+			out.Values[i] = ec._GasStats_avgFeeWei(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var hourCountImplementors = []string{"HourCount"}
+
+func (ec *executionContext) _HourCount(ctx context.Context, sel ast.SelectionSet, obj *model.HourCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hourCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HourCount")
+		case "hour":
+			out.Values[i] = ec._HourCount_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._HourCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12503,53 +16808,129 @@ func (ec *executionContext) _NullifierUse(ctx context.Context, sel ast.Selection
 		case "nullifier":
 			out.Values[i] = ec._NullifierUse_nullifier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contract":
 			out.Values[i] = ec._NullifierUse_contract(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
 			out.Values[i] = ec._NullifierUse_event(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "player":
 			out.Values[i] = ec._NullifierUse_player(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claimedXP":
 			out.Values[i] = ec._NullifierUse_claimedXP(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "threshold":
 			out.Values[i] = ec._NullifierUse_threshold(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verified":
 			out.Values[i] = ec._NullifierUse_verified(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "txHash":
 			out.Values[i] = ec._NullifierUse_txHash(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logIndex":
 			out.Values[i] = ec._NullifierUse_logIndex(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "block":
 			out.Values[i] = ec._NullifierUse_block(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gasUsed":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NullifierUse_gasUsed(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "feeWei":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NullifierUse_feeWei(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13251,6 +17632,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "players":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_players(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "thresholdUpdates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_thresholdUpdates(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "failedCalls":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_failedCalls(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -13264,6 +17711,193 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rankedPlayerImplementors = []string{"RankedPlayer"}
+
+func (ec *executionContext) _RankedPlayer(ctx context.Context, sel ast.SelectionSet, obj *store.RankedPlayer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedPlayerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedPlayer")
+		case "address":
+			out.Values[i] = ec._RankedPlayer_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "xp":
+			out.Values[i] = ec._RankedPlayer_xp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedUses":
+			out.Values[i] = ec._RankedPlayer_verifiedUses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rank":
+			out.Values[i] = ec._RankedPlayer_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "player":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RankedPlayer_player(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rankedPlayerConnectionImplementors = []string{"RankedPlayerConnection"}
+
+func (ec *executionContext) _RankedPlayerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RankedPlayerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedPlayerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedPlayerConnection")
+		case "edges":
+			out.Values[i] = ec._RankedPlayerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RankedPlayerConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RankedPlayerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RankedPlayerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rankedPlayerEdgeImplementors = []string{"RankedPlayerEdge"}
+
+func (ec *executionContext) _RankedPlayerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RankedPlayerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedPlayerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedPlayerEdge")
+		case "cursor":
+			out.Values[i] = ec._RankedPlayerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RankedPlayerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13947,6 +18581,82 @@ func (ec *executionContext) _ReuseAttempt(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gasUsed":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReuseAttempt_gasUsed(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "feeWei":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReuseAttempt_feeWei(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14304,6 +19014,234 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nullifierUses":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_nullifierUses(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "activePlayers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_activePlayers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "busiestHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_busiestHours(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "gas":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_gas(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "calls":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_calls(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callErrors":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Stats_callErrors(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14349,6 +19287,165 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var thresholdUpdateImplementors = []string{"ThresholdUpdate"}
+
+func (ec *executionContext) _ThresholdUpdate(ctx context.Context, sel ast.SelectionSet, obj *store.ThresholdUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, thresholdUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThresholdUpdate")
+		case "contract":
+			out.Values[i] = ec._ThresholdUpdate_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldThreshold":
+			out.Values[i] = ec._ThresholdUpdate_oldThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newThreshold":
+			out.Values[i] = ec._ThresholdUpdate_newThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "txHash":
+			out.Values[i] = ec._ThresholdUpdate_txHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logIndex":
+			out.Values[i] = ec._ThresholdUpdate_logIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "block":
+			out.Values[i] = ec._ThresholdUpdate_block(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var thresholdUpdateConnectionImplementors = []string{"ThresholdUpdateConnection"}
+
+func (ec *executionContext) _ThresholdUpdateConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThresholdUpdateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, thresholdUpdateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThresholdUpdateConnection")
+		case "edges":
+			out.Values[i] = ec._ThresholdUpdateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ThresholdUpdateConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThresholdUpdateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ThresholdUpdateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var thresholdUpdateEdgeImplementors = []string{"ThresholdUpdateEdge"}
+
+func (ec *executionContext) _ThresholdUpdateEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThresholdUpdateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, thresholdUpdateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThresholdUpdateEdge")
+		case "cursor":
+			out.Values[i] = ec._ThresholdUpdateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThresholdUpdateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
 }
 
 var tierCountImplementors = []string{"TierCount"}
@@ -15103,6 +20200,68 @@ func (ec *executionContext) marshalNBytes322ᚕstringᚄ(ctx context.Context, se
 	return ret
 }
 
+func (ec *executionContext) marshalNCallError2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallError(ctx context.Context, sel ast.SelectionSet, v *model.CallError) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallErrorCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallErrorCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CallErrorCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallErrorCount2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallErrorCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallErrorCount2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallErrorCount(ctx context.Context, sel ast.SelectionSet, v *model.CallErrorCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallErrorCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallStats2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CallStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallStats2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallStats2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐCallStats(ctx context.Context, sel ast.SelectionSet, v *model.CallStats) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChainHeadEvent2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainHeadEvent(ctx context.Context, sel ast.SelectionSet, v *model.ChainHeadEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -15147,6 +20306,136 @@ func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋheraldᚑindexer�
 
 func (ec *executionContext) marshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v model.EventKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFailedCall2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐTransactionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Transaction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFailedCall2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐTransaction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFailedCall2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐTransaction(ctx context.Context, sel ast.SelectionSet, v *store.Transaction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FailedCall(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFailedCallConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallConnection(ctx context.Context, sel ast.SelectionSet, v *model.FailedCallConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FailedCallConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFailedCallEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FailedCallEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFailedCallEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFailedCallEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallEdge(ctx context.Context, sel ast.SelectionSet, v *model.FailedCallEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FailedCallEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGasStats2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐGasStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GasStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGasStats2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐGasStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGasStats2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐGasStats(ctx context.Context, sel ast.SelectionSet, v *model.GasStats) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GasStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHourCount2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHourCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HourCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHourCount2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHourCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHourCount2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHourCount(ctx context.Context, sel ast.SelectionSet, v *model.HourCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._HourCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -15438,6 +20727,68 @@ func (ec *executionContext) marshalNProviderHealth2ᚖgithubᚗcomᚋheraldᚑin
 	return ec._ProviderHealth(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRankedPlayer2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRankedPlayerᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.RankedPlayer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedPlayer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRankedPlayer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedPlayer2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRankedPlayer(ctx context.Context, sel ast.SelectionSet, v *store.RankedPlayer) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RankedPlayer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRankedPlayerConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerConnection(ctx context.Context, sel ast.SelectionSet, v *model.RankedPlayerConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RankedPlayerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRankedPlayerEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RankedPlayerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedPlayerEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedPlayerEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐRankedPlayerEdge(ctx context.Context, sel ast.SelectionSet, v *model.RankedPlayerEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RankedPlayerEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRegistration2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Registration) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15667,6 +21018,68 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNThresholdUpdate2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐThresholdUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.ThresholdUpdate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThresholdUpdate2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐThresholdUpdate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThresholdUpdate2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐThresholdUpdate(ctx context.Context, sel ast.SelectionSet, v *store.ThresholdUpdate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ThresholdUpdate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThresholdUpdateConnection2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThresholdUpdateConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ThresholdUpdateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThresholdUpdateEdge2ᚕᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThresholdUpdateEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThresholdUpdateEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThresholdUpdateEdge2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThresholdUpdateEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ThresholdUpdateEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTier2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTier(ctx context.Context, v any) (model.Tier, error) {
@@ -15951,6 +21364,41 @@ func (ec *executionContext) marshalOAddress2string(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalOAddress2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAddress2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAddress2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNAddress2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAddress2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16131,6 +21579,14 @@ func (ec *executionContext) marshalOCollection2ᚖgithubᚗcomᚋheraldᚑindexe
 	return ec._Collection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFailedCallFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐFailedCallFilter(ctx context.Context, v any) (*model.FailedCallFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFailedCallFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHeightRange(ctx context.Context, v any) (*model.HeightRange, error) {
 	if v == nil {
 		return nil, nil
@@ -16175,6 +21631,18 @@ func (ec *executionContext) marshalOInscriptionID2ᚖstring(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -16206,6 +21674,30 @@ func (ec *executionContext) marshalONullifierUse2ᚖgithubᚗcomᚋheraldᚑinde
 		return graphql.Null
 	}
 	return ec._NullifierUse(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlayerFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayerFilter(ctx context.Context, v any) (*model.PlayerFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlayerFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPlayerOrder2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayerOrder(ctx context.Context, v any) (*model.PlayerOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PlayerOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlayerOrder2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐPlayerOrder(ctx context.Context, sel ast.SelectionSet, v *model.PlayerOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORegistration2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *store.Registration) graphql.Marshaler {
@@ -16297,6 +21789,18 @@ func (ec *executionContext) marshalOReuseKind2ᚖgithubᚗcomᚋheraldᚑindexer
 	return v
 }
 
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16313,6 +21817,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOThresholdUpdateFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐThresholdUpdateFilter(ctx context.Context, v any) (*model.ThresholdUpdateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThresholdUpdateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTier2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐTierᚄ(ctx context.Context, v any) ([]model.Tier, error) {

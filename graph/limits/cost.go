@@ -47,6 +47,15 @@ func Complexity(lim Limits) generated.ComplexityRoot {
 	q.ReuseAttempts = func(child int, _ *model.ReuseAttemptFilter, _ *model.ChainOrder, first *int, _ *string, _ *model.BlockFilter) int {
 		return perItem(child, firstOr(first, d))
 	}
+	q.Players = func(child int, _ *model.PlayerFilter, _ *model.PlayerOrder, first *int, _ *string) int {
+		return perItem(child, firstOr(first, d))
+	}
+	q.ThresholdUpdates = func(child int, _ *model.ThresholdUpdateFilter, _ *model.ChainOrder, first *int, _ *string, _ *model.BlockFilter) int {
+		return perItem(child, firstOr(first, d))
+	}
+	q.FailedCalls = func(child int, _ *model.FailedCallFilter, _ *model.ChainOrder, first *int, _ *string, _ *model.BlockFilter) int {
+		return perItem(child, firstOr(first, d))
+	}
 	c.NFT.Registrations = func(child int, first *int, _ *string, _ []store.RegistrationStatus) int {
 		return perItem(child, firstOr(first, d))
 	}

@@ -25,9 +25,12 @@ type Player struct {
 // costs a statement) only when selected.
 type Stats struct {
 	Chain  string
-	Bucket string // "hour" or "day"
+	Bucket string // "minute", "hour", "day" or "week"
 	From   *time.Time
 	To     *time.Time
+	// Contract narrows the EVM series, Collection the registrations.
+	Contract   string
+	Collection string
 }
 
 // Event is what every subscription event shares: where it stands in the

@@ -59,6 +59,52 @@ type BlockFilter struct {
 	Number int `json:"number"`
 }
 
+// Why a call reverted, as its revert data says.
+type CallError struct {
+	// The error's name: a custom error of the contract's ABI, `Error` (a revert string),
+	// `Panic`, or `OutOfGas` (no revert data, all gas used); null when nothing names it
+	// (a selector the ABI does not declare, or no revert data).
+	Name *string `json:"name,omitempty"`
+	// The revert data's first 4 bytes; null without revert data.
+	Selector *string `json:"selector,omitempty"`
+	// The revert string, the panic's meaning, the custom error's arguments (`name=value, …`), or why nothing more is known.
+	Message *string `json:"message,omitempty"`
+}
+
+// Reverted calls of one function of one contract with one error, over the range.
+type CallErrorCount struct {
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract called.
+	Contract string `json:"contract"`
+	// The ABI's name of the function; null when it does not know the selector.
+	Function *string `json:"function,omitempty"`
+	// The error's name, its selector when the ABI does not name it, or `unknown`.
+	Error string `json:"error"`
+	// Calls that reverted with it.
+	Count int `json:"count"`
+}
+
+// Calls of one function of one contract in one bucket, by outcome (chains with `failed_calls`).
+type CallStats struct {
+	// Start of the bucket.
+	Time time.Time `json:"time"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract called.
+	Contract string `json:"contract"`
+	// The ABI's name of the function; null when it does not know the selector.
+	Function *string `json:"function,omitempty"`
+	// The input's first 4 bytes; null for calls with less input.
+	Selector *string `json:"selector,omitempty"`
+	// Calls that succeeded.
+	Succeeded int `json:"succeeded"`
+	// Calls that reverted.
+	Failed int `json:"failed"`
+	// failed / (succeeded + failed).
+	FailureRate float64 `json:"failureRate"`
+}
+
 type ChainMeta struct {
 	Chain string `json:"chain"`
 	// The chain's tip as last seen by the indexer.
@@ -75,10 +121,74 @@ type ChainMeta struct {
 	Providers []*ProviderHealth `json:"providers"`
 }
 
+// A page of failed calls.
+type FailedCallConnection struct {
+	// The page's calls with their cursors.
+	Edges []*FailedCallEdge `json:"edges"`
+	// The page's calls.
+	Nodes    []*store.Transaction `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+	// Every call the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
+}
+
+// A failed call and its cursor.
+type FailedCallEdge struct {
+	// Pass as `after` for the calls after this one.
+	Cursor string             `json:"cursor"`
+	Node   *store.Transaction `json:"node"`
+}
+
+// Which failed calls to list.
+type FailedCallFilter struct {
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The contract called.
+	Contract *string `json:"contract,omitempty"`
+	// The transaction's sender.
+	From *string `json:"from,omitempty"`
+	// The function's name, e.g. `verifyXPProof`.
+	Function *string `json:"function,omitempty"`
+	// The error's name, or its selector when the ABI does not name it.
+	Error *string `json:"error,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
+}
+
+// The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once.
+type GasStats struct {
+	// Start of the bucket.
+	Time time.Time `json:"time"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// The contract whose events the transactions emitted.
+	Contract string `json:"contract"`
+	// Transactions counted, each once.
+	Transactions int `json:"transactions"`
+	// Average gas used.
+	AvgGasUsed float64 `json:"avgGasUsed"`
+	// Median gas used (interpolated, like PostgreSQL's percentile_cont).
+	P50GasUsed float64 `json:"p50GasUsed"`
+	// 95th percentile of gas used (interpolated).
+	P95GasUsed float64 `json:"p95GasUsed"`
+	// Average fee, rounded to the wei.
+	AvgFeeWei string `json:"avgFeeWei"`
+}
+
 // A closed range of block heights.
 type HeightRange struct {
 	Gte *int `json:"gte,omitempty"`
 	Lte *int `json:"lte,omitempty"`
+}
+
+// Activity in one hour of the day (UTC).
+type HourCount struct {
+	// 0–23.
+	Hour int `json:"hour"`
+	// Claims and nullifier uses in that hour, over the range.
+	Count int `json:"count"`
 }
 
 type Meta struct {
@@ -125,6 +235,16 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
+// Which players the leaderboard lists.
+type PlayerFilter struct {
+	// XP on this chain only (ranks too); every chain's XP summed otherwise.
+	Chain *string `json:"chain,omitempty"`
+	// Only these players (ranks stay the whole board's).
+	Addresses []string `json:"addresses,omitempty"`
+	// Only players with at least this much XP.
+	MinXp *string `json:"minXP,omitempty"`
+}
+
 // An RPC provider's health as the indexer last reported it.
 type ProviderHealth struct {
 	Name string `json:"name"`
@@ -138,6 +258,24 @@ type ProviderHealth struct {
 }
 
 type Query struct {
+}
+
+// A page of the leaderboard.
+type RankedPlayerConnection struct {
+	// The page's players with their cursors.
+	Edges []*RankedPlayerEdge `json:"edges"`
+	// The page's players.
+	Nodes    []*store.RankedPlayer `json:"nodes"`
+	PageInfo *PageInfo             `json:"pageInfo"`
+	// Every player the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
+}
+
+// A player on the leaderboard and its cursor.
+type RankedPlayerEdge struct {
+	// Pass as `after` for the players after this one.
+	Cursor string              `json:"cursor"`
+	Node   *store.RankedPlayer `json:"node"`
 }
 
 type RegistrationConnection struct {
@@ -194,6 +332,36 @@ type ReuseAttemptFilter struct {
 type Subscription struct {
 }
 
+// A page of threshold updates.
+type ThresholdUpdateConnection struct {
+	// The page's updates with their cursors.
+	Edges []*ThresholdUpdateEdge `json:"edges"`
+	// The page's updates.
+	Nodes    []*store.ThresholdUpdate `json:"nodes"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+	// Every update the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
+}
+
+// A threshold update and its cursor.
+type ThresholdUpdateEdge struct {
+	// Pass as `after` for the updates after this one.
+	Cursor string                 `json:"cursor"`
+	Node   *store.ThresholdUpdate `json:"node"`
+}
+
+// Which threshold updates to list.
+type ThresholdUpdateFilter struct {
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
+}
+
 type TierCount struct {
 	Tier  Tier `json:"tier"`
 	Count int  `json:"count"`
@@ -222,16 +390,22 @@ type Bucket string
 const (
 	BucketHour Bucket = "HOUR"
 	BucketDay  Bucket = "DAY"
+	// A minute: claims per minute against the 500/minute floor.
+	BucketMinute Bucket = "MINUTE"
+	// A week (from Monday): weekly active players.
+	BucketWeek Bucket = "WEEK"
 )
 
 var AllBucket = []Bucket{
 	BucketHour,
 	BucketDay,
+	BucketMinute,
+	BucketWeek,
 }
 
 func (e Bucket) IsValid() bool {
 	switch e {
-	case BucketHour, BucketDay:
+	case BucketHour, BucketDay, BucketMinute, BucketWeek:
 		return true
 	}
 	return false
@@ -386,6 +560,67 @@ func (e *EventKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Order of the leaderboard.
+type PlayerOrder string
+
+const (
+	// Most XP first (the default); equal XP by address, descending.
+	PlayerOrderXpDesc PlayerOrder = "XP_DESC"
+	// Least XP first; equal XP by address, ascending.
+	PlayerOrderXpAsc PlayerOrder = "XP_ASC"
+	// By address.
+	PlayerOrderAddressAsc PlayerOrder = "ADDRESS_ASC"
+)
+
+var AllPlayerOrder = []PlayerOrder{
+	PlayerOrderXpDesc,
+	PlayerOrderXpAsc,
+	PlayerOrderAddressAsc,
+}
+
+func (e PlayerOrder) IsValid() bool {
+	switch e {
+	case PlayerOrderXpDesc, PlayerOrderXpAsc, PlayerOrderAddressAsc:
+		return true
+	}
+	return false
+}
+
+func (e PlayerOrder) String() string {
+	return string(e)
+}
+
+func (e *PlayerOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlayerOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlayerOrder", str)
+	}
+	return nil
+}
+
+func (e PlayerOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlayerOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlayerOrder) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

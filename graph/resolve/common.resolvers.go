@@ -111,6 +111,9 @@ func (r *queryResolver) BadgeClaims(ctx context.Context, where *model.BadgeClaim
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
+	if err := r.primeTransactions(ctx, txKeys(pg.Rows, func(c *store.BadgeClaim) store.TxKey { return store.TxKey{Chain: c.Chain, TxHash: c.TxHash} })); err != nil {
+		return nil, err
+	}
 	return claimConnection(pg), nil
 }
 
@@ -162,6 +165,9 @@ func (r *queryResolver) UsedNullifiers(ctx context.Context, where *model.Nullifi
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
+	if err := r.primeTransactions(ctx, txKeys(pg.Rows, func(n *store.NullifierUse) store.TxKey { return store.TxKey{Chain: n.Chain, TxHash: n.TxHash} })); err != nil {
+		return nil, err
+	}
 	return nullifierUseConnection(pg), nil
 }
 
@@ -183,6 +189,9 @@ func (r *queryResolver) ReuseAttempts(ctx context.Context, where *model.ReuseAtt
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
+	if err := r.primeTransactions(ctx, txKeys(pg.Rows, func(a *store.ReuseAttempt) store.TxKey { return store.TxKey{Chain: a.Chain, TxHash: a.TxHash} })); err != nil {
+		return nil, err
+	}
 	edges, nodes, info := connection(pg, func(c string, n *store.ReuseAttempt) *model.ReuseAttemptEdge {
 		return &model.ReuseAttemptEdge{Cursor: c, Node: n}
 	})
@@ -190,8 +199,8 @@ func (r *queryResolver) ReuseAttempts(ctx context.Context, where *model.ReuseAtt
 }
 
 // Stats is the resolver for the stats field.
-func (r *queryResolver) Stats(ctx context.Context, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string) (*model.Stats, error) {
-	s := &model.Stats{Chain: deref(chain), Bucket: bucketName(bucket)}
+func (r *queryResolver) Stats(ctx context.Context, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string, contract *string, collection *string) (*model.Stats, error) {
+	s := &model.Stats{Chain: deref(chain), Bucket: bucketName(bucket), Contract: deref(contract), Collection: deref(collection)}
 	if rangeArg != nil {
 		s.From, s.To = rangeArg.From, rangeArg.To
 		if s.From != nil && s.To != nil && !s.From.Before(*s.To) {

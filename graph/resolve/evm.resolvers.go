@@ -33,6 +33,31 @@ func (r *badgeClaimResolver) Tier(ctx context.Context, obj *store.BadgeClaim) (m
 	return tierOf(obj.Tier), nil
 }
 
+// GasUsed is the resolver for the gasUsed field.
+func (r *badgeClaimResolver) GasUsed(ctx context.Context, obj *store.BadgeClaim) (*int, error) {
+	return r.gasUsed(ctx, obj.Chain, obj.TxHash)
+}
+
+// FeeWei is the resolver for the feeWei field.
+func (r *badgeClaimResolver) FeeWei(ctx context.Context, obj *store.BadgeClaim) (*string, error) {
+	return r.feeWei(ctx, obj.Chain, obj.TxHash)
+}
+
+// Error is the resolver for the error field.
+func (r *failedCallResolver) Error(ctx context.Context, obj *store.Transaction) (*model.CallError, error) {
+	return callError(obj), nil
+}
+
+// GasUsed is the resolver for the gasUsed field.
+func (r *nullifierUseResolver) GasUsed(ctx context.Context, obj *store.NullifierUse) (*int, error) {
+	return r.gasUsed(ctx, obj.Chain, obj.TxHash)
+}
+
+// FeeWei is the resolver for the feeWei field.
+func (r *nullifierUseResolver) FeeWei(ctx context.Context, obj *store.NullifierUse) (*string, error) {
+	return r.feeWei(ctx, obj.Chain, obj.TxHash)
+}
+
 // Badges is the resolver for the badges field.
 func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error) {
 	p, err := r.page(ctx, first, after, false)
@@ -75,9 +100,152 @@ func (r *playerResolver) Nullifiers(ctx context.Context, obj *model.Player, firs
 	return nullifierUseConnection(pg), nil
 }
 
+// Players is the resolver for the players field.
+func (r *queryResolver) Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) (*model.RankedPlayerConnection, error) {
+	p, err := r.page(ctx, first, after, false)
+	if err != nil {
+		return nil, err
+	}
+	w := deref(where)
+	pg, err := r.store.Players(ctx, store.PlayerFilter{
+		Chain: deref(w.Chain), Addresses: w.Addresses, MinXP: deref(w.MinXp), Order: playerOrder(orderBy),
+	}, p)
+	if err != nil {
+		return nil, listErr(ctx, err)
+	}
+	edges, nodes, info := connection(pg, func(c string, n *store.RankedPlayer) *model.RankedPlayerEdge {
+		return &model.RankedPlayerEdge{Cursor: c, Node: n}
+	})
+	return &model.RankedPlayerConnection{Edges: edges, Nodes: nodes, PageInfo: info, TotalCount: pg.Total}, nil
+}
+
+// ThresholdUpdates is the resolver for the thresholdUpdates field.
+func (r *queryResolver) ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error) {
+	p, err := r.page(ctx, first, after, descending(orderBy))
+	if err != nil {
+		return nil, err
+	}
+	w := deref(where)
+	pg, err := r.store.ThresholdUpdates(ctx, store.ThresholdFilter{Span: span(w.Chain, w.Height, w.Time, block), Contract: deref(w.Contract)}, p)
+	if err != nil {
+		return nil, listErr(ctx, err)
+	}
+	edges, nodes, info := connection(pg, func(c string, n *store.ThresholdUpdate) *model.ThresholdUpdateEdge {
+		return &model.ThresholdUpdateEdge{Cursor: c, Node: n}
+	})
+	return &model.ThresholdUpdateConnection{Edges: edges, Nodes: nodes, PageInfo: info, TotalCount: pg.Total}, nil
+}
+
+// FailedCalls is the resolver for the failedCalls field.
+func (r *queryResolver) FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.FailedCallConnection, error) {
+	p, err := r.page(ctx, first, after, descending(orderBy))
+	if err != nil {
+		return nil, err
+	}
+	w := deref(where)
+	pg, err := r.store.FailedCalls(ctx, store.FailedCallFilter{
+		Span:     span(w.Chain, w.Height, w.Time, block),
+		Contract: deref(w.Contract), From: deref(w.From), Function: deref(w.Function), Error: deref(w.Error),
+	}, p)
+	if err != nil {
+		return nil, listErr(ctx, err)
+	}
+	edges, nodes, info := connection(pg, func(c string, n *store.Transaction) *model.FailedCallEdge {
+		return &model.FailedCallEdge{Cursor: c, Node: n}
+	})
+	return &model.FailedCallConnection{Edges: edges, Nodes: nodes, PageInfo: info, TotalCount: pg.Total}, nil
+}
+
+// Player is the resolver for the player field.
+func (r *rankedPlayerResolver) Player(ctx context.Context, obj *store.RankedPlayer) (*model.Player, error) {
+	return r.Query().Player(ctx, obj.Player)
+}
+
 // Kind is the resolver for the kind field.
 func (r *reuseAttemptResolver) Kind(ctx context.Context, obj *store.ReuseAttempt) (model.ReuseKind, error) {
 	return model.ReuseKind(obj.Kind), nil
+}
+
+// GasUsed is the resolver for the gasUsed field.
+func (r *reuseAttemptResolver) GasUsed(ctx context.Context, obj *store.ReuseAttempt) (*int, error) {
+	return r.gasUsed(ctx, obj.Chain, obj.TxHash)
+}
+
+// FeeWei is the resolver for the feeWei field.
+func (r *reuseAttemptResolver) FeeWei(ctx context.Context, obj *store.ReuseAttempt) (*string, error) {
+	return r.feeWei(ctx, obj.Chain, obj.TxHash)
+}
+
+// NullifierUses is the resolver for the nullifierUses field.
+func (r *statsResolver) NullifierUses(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error) {
+	return r.countOver(ctx, "nullifiers", obj)
+}
+
+// ActivePlayers is the resolver for the activePlayers field.
+func (r *statsResolver) ActivePlayers(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error) {
+	counts, err := r.store.ActivePlayers(ctx, obj.Bucket, seriesFilter(obj))
+	if err != nil {
+		return nil, err
+	}
+	return timeCounts(counts), nil
+}
+
+// BusiestHours is the resolver for the busiestHours field.
+func (r *statsResolver) BusiestHours(ctx context.Context, obj *model.Stats) ([]*model.HourCount, error) {
+	hours, err := r.store.BusiestHours(ctx, seriesFilter(obj))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.HourCount, len(hours))
+	for i, h := range hours {
+		out[i] = &model.HourCount{Hour: h.Hour, Count: h.Count}
+	}
+	return out, nil
+}
+
+// Gas is the resolver for the gas field.
+func (r *statsResolver) Gas(ctx context.Context, obj *model.Stats) ([]*model.GasStats, error) {
+	stats, err := r.store.GasStats(ctx, obj.Bucket, seriesFilter(obj))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.GasStats, len(stats))
+	for i, g := range stats {
+		out[i] = &model.GasStats{
+			Time: g.Time.UTC(), Chain: g.Chain, Contract: g.Contract, Transactions: g.Transactions,
+			AvgGasUsed: g.AvgGasUsed, P50GasUsed: g.P50GasUsed, P95GasUsed: g.P95GasUsed, AvgFeeWei: g.AvgFeeWei,
+		}
+	}
+	return out, nil
+}
+
+// Calls is the resolver for the calls field.
+func (r *statsResolver) Calls(ctx context.Context, obj *model.Stats) ([]*model.CallStats, error) {
+	stats, err := r.store.CallStats(ctx, obj.Bucket, seriesFilter(obj))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CallStats, len(stats))
+	for i, c := range stats {
+		out[i] = &model.CallStats{
+			Time: c.Time.UTC(), Chain: c.Chain, Contract: c.Contract, Function: nonEmpty(c.Function), Selector: nonEmpty(c.Selector),
+			Succeeded: c.Succeeded, Failed: c.Failed, FailureRate: float64(c.Failed) / float64(c.Succeeded+c.Failed),
+		}
+	}
+	return out, nil
+}
+
+// CallErrors is the resolver for the callErrors field.
+func (r *statsResolver) CallErrors(ctx context.Context, obj *model.Stats) ([]*model.CallErrorCount, error) {
+	errs, err := r.store.CallErrors(ctx, seriesFilter(obj))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CallErrorCount, len(errs))
+	for i, e := range errs {
+		out[i] = &model.CallErrorCount{Chain: e.Chain, Contract: e.Contract, Function: nonEmpty(e.Function), Error: e.Error, Count: e.Count}
+	}
+	return out, nil
 }
 
 // Badge returns generated.BadgeResolver implementation.
@@ -86,8 +254,17 @@ func (r *Resolver) Badge() generated.BadgeResolver { return &badgeResolver{r} }
 // BadgeClaim returns generated.BadgeClaimResolver implementation.
 func (r *Resolver) BadgeClaim() generated.BadgeClaimResolver { return &badgeClaimResolver{r} }
 
+// FailedCall returns generated.FailedCallResolver implementation.
+func (r *Resolver) FailedCall() generated.FailedCallResolver { return &failedCallResolver{r} }
+
+// NullifierUse returns generated.NullifierUseResolver implementation.
+func (r *Resolver) NullifierUse() generated.NullifierUseResolver { return &nullifierUseResolver{r} }
+
 // Player returns generated.PlayerResolver implementation.
 func (r *Resolver) Player() generated.PlayerResolver { return &playerResolver{r} }
+
+// RankedPlayer returns generated.RankedPlayerResolver implementation.
+func (r *Resolver) RankedPlayer() generated.RankedPlayerResolver { return &rankedPlayerResolver{r} }
 
 // ReuseAttempt returns generated.ReuseAttemptResolver implementation.
 func (r *Resolver) ReuseAttempt() generated.ReuseAttemptResolver { return &reuseAttemptResolver{r} }
@@ -95,6 +272,9 @@ func (r *Resolver) ReuseAttempt() generated.ReuseAttemptResolver { return &reuse
 type (
 	badgeResolver        struct{ *Resolver }
 	badgeClaimResolver   struct{ *Resolver }
+	failedCallResolver   struct{ *Resolver }
+	nullifierUseResolver struct{ *Resolver }
 	playerResolver       struct{ *Resolver }
+	rankedPlayerResolver struct{ *Resolver }
 	reuseAttemptResolver struct{ *Resolver }
 )

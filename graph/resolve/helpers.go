@@ -38,13 +38,9 @@ func statsSpan(s *model.Stats) store.Span {
 }
 
 func (r *statsResolver) countOver(ctx context.Context, table string, s *model.Stats) ([]*model.TimeCount, error) {
-	counts, err := r.store.CountOver(ctx, table, s.Bucket, statsSpan(s))
+	counts, err := r.store.Series(ctx, table, s.Bucket, seriesFilter(s))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.TimeCount, len(counts))
-	for i, c := range counts {
-		out[i] = &model.TimeCount{Time: c.Time, Count: c.Count}
-	}
-	return out, nil
+	return timeCounts(counts), nil
 }

@@ -25,6 +25,8 @@ type loaders struct {
 	regsByTx   *dataloader.Loader[string, []store.Registration]
 	firstClaim *dataloader.Loader[store.TokenKey, *store.BadgeClaim]
 	nullifiers *dataloader.Loader[string, []store.NullifierUse]
+	// transactions are receipts, for gasUsed and feeWei (analytics.go).
+	transactions *dataloader.Loader[store.TxKey, *store.Transaction]
 
 	// Chain tips and collections are read once per request, on first use:
 	// confirmations are computed from the head as it is now.
@@ -52,6 +54,7 @@ func newLoaders(st *store.Store, status *cache.Status, timeout time.Duration) *l
 		nullifiers: batched(timeout, func(ctx context.Context, hashes []string) ([][]store.NullifierUse, error) {
 			return st.NullifiersByHash(ctx, hashes, store.AllNullifierColumns)
 		}),
+		transactions: batched(timeout, st.TransactionsByHash),
 	}
 	l.tips = newLazy(status.Cursors)
 	l.collections = newLazy(status.Collections)

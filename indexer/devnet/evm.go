@@ -49,6 +49,8 @@ const (
 	maxRemembered = 64
 	// badgeTypes is how many ERC-1155 badge types the generator mints.
 	badgeTypes = 5
+	// minProof and maxProof bound the stand-in proofs' length in bytes.
+	minProof, maxProof = 400, 1600
 )
 
 // UserKey returns the private key (hex) of a funded devnet account that the
@@ -505,17 +507,18 @@ func (e *EVM) traffic(ctx context.Context) error {
 	if e.round%4 == 0 && len(e.nullifiers) > 0 {
 		n, xp := e.nullifiers[e.rng.IntN(len(e.nullifiers))], e.xp(20, 120)
 		send("XPVerifier replay", e.player(), func(o *bind.TransactOpts) (*types.Transaction, error) {
-			return e.verifier.VerifyXPProof(o, n, xp)
+			return e.verifier.VerifyXPProof(o, n, xp, e.proof())
 		})
 	}
 	for range 1 + e.rng.IntN(3) {
-		n, xp := e.nullifier(), e.xp(20, 120)
+		n, xp, proof := e.nullifier(), e.xp(20, 120), e.proof()
 		if send("XPVerifier proof", e.player(), func(o *bind.TransactOpts) (*types.Transaction, error) {
-			return e.verifier.VerifyXPProof(o, n, xp)
+			return e.verifier.VerifyXPProof(o, n, xp, proof)
 		}) {
 			e.nullifiers = remember(e.nullifiers, n)
 		}
 	}
+	e.failedClaims(send)
 	if e.round%25 == 0 {
 		threshold := big.NewInt(verifierThreshold)
 		if !e.raisedThreshold {
@@ -554,6 +557,57 @@ func (e *EVM) traffic(ctx context.Context) error {
 		e.stubNullifiers = remember(e.stubNullifiers, n)
 	}
 	return nil
+}
+
+// failedClaims sends, now and then, a claim that reverts, each with a gas
+// limit of its own (an estimate would refuse it before it is sent): a
+// player minting a badge itself (a revert string), a claim above the
+// verifier's MAX_XP and one with a zero nullifier (custom errors), and a
+// proof given too little gas.
+func (e *EVM) failedClaims(send sender) {
+	if e.rng.IntN(3) != 0 {
+		return
+	}
+	withGas := func(gas uint64, f func(*bind.TransactOpts) (*types.Transaction, error)) func(*bind.TransactOpts) (*types.Transaction, error) {
+		return func(o *bind.TransactOpts) (*types.Transaction, error) {
+			o.GasLimit = gas
+			return f(o)
+		}
+	}
+	p := e.player()
+	switch e.rng.IntN(4) {
+	case 0:
+		e.runID++
+		xp, runID := e.xp(0, 120), big.NewInt(e.runID)
+		send("XPBadge721 mint by a player", p, withGas(200_000, func(o *bind.TransactOpts) (*types.Transaction, error) {
+			return e.badge721.Mint(o, p.addr, xp, big.NewInt(1), runID)
+		}))
+	case 1:
+		n, xp := e.nullifier(), e.xp(1001, 5000)
+		send("XPVerifier claim above MAX_XP", p, withGas(400_000, func(o *bind.TransactOpts) (*types.Transaction, error) {
+			return e.verifier.VerifyXPProof(o, n, xp, e.proof())
+		}))
+	case 2:
+		xp := e.xp(20, 120)
+		send("XPVerifier zero nullifier", p, withGas(400_000, func(o *bind.TransactOpts) (*types.Transaction, error) {
+			return e.verifier.VerifyXPProof(o, [32]byte{}, xp, e.proof())
+		}))
+	default:
+		n, xp := e.nullifier(), e.xp(20, 120)
+		send("XPVerifier proof out of gas", p, withGas(60_000, func(o *bind.TransactOpts) (*types.Transaction, error) {
+			return e.verifier.VerifyXPProof(o, n, xp, e.proof())
+		}))
+	}
+}
+
+// proof returns a stand-in proof of random length: the verifier's gas
+// grows with it, so that claims fall on both sides of the 285k budget.
+func (e *EVM) proof() []byte {
+	p := make([]byte, minProof+e.rng.IntN(maxProof-minProof+1))
+	for i := range p {
+		p[i] = byte(1 + e.rng.IntN(255))
+	}
+	return p
 }
 
 // sender sends a transaction of an account's; it reports whether it was

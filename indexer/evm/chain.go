@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,12 +33,14 @@ var errNoHeadSubscription = errors.New("no provider accepts a newHeads subscript
 // failover, verified against each other, and decoded into badge and
 // nullifier changes.
 type Chain struct {
-	name      string
-	chainID   uint64
-	src       *source
-	dec       *Decoder
-	providers []provider.Provider[Node]
-	contracts []ContractConfig
+	name    string
+	chainID uint64
+	src     *source
+	dec     *Decoder
+	// failedCalls indexes every call to a configured contract.
+	failedCalls bool
+	providers   []provider.Provider[Node]
+	contracts   []ContractConfig
 	// labels names configured contracts in logs.
 	labels      map[common.Address]string
 	log         *slog.Logger
@@ -123,12 +126,22 @@ func newChain(cfg Config, providers []provider.Provider[Node], log *slog.Logger,
 	for _, opt := range opts {
 		opt(&o)
 	}
-	dec, err := NewDecoder(cfg.Name, cfg.decoderContracts())
+	contracts, err := cfg.decoderContracts()
+	if err != nil {
+		return nil, err
+	}
+	dec, err := NewDecoder(cfg.Name, contracts)
 	if err != nil {
 		return nil, err
 	}
 	poolOpts := append([]provider.Option{provider.WithTimeout(cfg.RequestTimeout)}, o.poolOpts...)
-	pool, err := provider.NewPool(providers, poolOpts...)
+	// The pool's nodes remember what their provider cannot answer.
+	members := make([]provider.Provider[Node], len(providers))
+	for i, p := range providers {
+		members[i] = p
+		members[i].Client = &capableNode{Node: p.Client}
+	}
+	pool, err := provider.NewPool(members, poolOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +160,13 @@ func newChain(cfg Config, providers []provider.Provider[Node], log *slog.Logger,
 			addresses:   dec.Addresses(),
 			topics:      dec.Topics(),
 			finalized:   cfg.UseFinalized(),
+			fullTxs:     cfg.FailedCalls,
 			headerBatch: cfg.HeaderBatch,
 			span:        newSpan(cfg.MaxLogRange),
 			log:         log,
 		},
 		dec:         dec,
+		failedCalls: cfg.FailedCalls,
 		providers:   providers,
 		contracts:   cfg.Contracts,
 		labels:      labels,
@@ -261,7 +276,117 @@ func (c *Chain) Blocks(ctx context.Context, from, to int64) ([]store.Block, erro
 			return nil, fmt.Errorf("decode log %d of block %d: %w", lg.Index, lg.BlockNumber, err)
 		}
 	}
+	if err := c.addTransactions(ctx, headers, blocks); err != nil {
+		return nil, err
+	}
 	return blocks, nil
+}
+
+// addTransactions adds to each block the receipts of its transactions that
+// emitted the events decoded into it and, with failed calls, of every call
+// to a configured contract, reverted calls with their error.
+func (c *Chain) addTransactions(ctx context.Context, headers []header, blocks []store.Block) error {
+	var want []receiptsWanted
+	calls := make([]map[common.Hash]*rpcTx, len(blocks))
+	for i := range blocks {
+		hashes := eventTxs(&blocks[i])
+		if c.failedCalls {
+			txs, err := blockTxs(headers[i])
+			if err != nil {
+				return err
+			}
+			for j := range txs {
+				if to := txs[j].To; to == nil || !c.dec.configured(*to) {
+					continue
+				}
+				if calls[i] == nil {
+					calls[i] = make(map[common.Hash]*rpcTx)
+				}
+				calls[i][txs[j].Hash] = &txs[j]
+				if !slices.Contains(hashes, txs[j].Hash) {
+					hashes = append(hashes, txs[j].Hash)
+				}
+			}
+		}
+		if len(hashes) > 0 {
+			want = append(want, receiptsWanted{at: i, hashes: hashes})
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	receipts, err := c.src.receipts(ctx, headers, want)
+	if err != nil {
+		return err
+	}
+	var replays []replay
+	var replayed []*call
+	byBlock := make([][]call, len(blocks))
+	for _, w := range want {
+		for _, hash := range w.hashes {
+			cl := call{receipt: receipts[hash], tx: calls[w.at][hash]}
+			cl.called = cl.tx != nil
+			byBlock[w.at] = append(byBlock[w.at], cl)
+		}
+	}
+	for i := range byBlock {
+		for j := range byBlock[i] {
+			cl := &byBlock[i][j]
+			if cl.called && cl.receipt.Status != nil && *cl.receipt.Status == 0 {
+				replays = append(replays, replay{tx: *cl.tx, parent: uint64(headers[i].Number) - 1})
+				replayed = append(replayed, cl)
+			}
+		}
+	}
+	if len(replays) > 0 {
+		data, err := c.src.revertData(ctx, replays)
+		if err != nil {
+			return err
+		}
+		for k, cl := range replayed {
+			cl.revert, cl.replayed = data[k], true
+		}
+	}
+	for i := range byBlock {
+		orderCalls(byBlock[i])
+		for _, cl := range byBlock[i] {
+			t, err := c.dec.transaction(cl)
+			if err != nil {
+				return fmt.Errorf("block %d: %w", headers[i].Number, err)
+			}
+			blocks[i].Transactions = append(blocks[i].Transactions, t)
+		}
+	}
+	return nil
+}
+
+// eventTxs returns the hashes of the transactions that emitted a block's
+// decoded events, in the order of their first event.
+func eventTxs(b *store.Block) []common.Hash {
+	var out []common.Hash
+	seen := make(map[string]bool)
+	add := func(tx string) {
+		if !seen[tx] {
+			seen[tx] = true
+			out = append(out, common.HexToHash(tx))
+		}
+	}
+	for _, x := range b.Claims {
+		add(x.TxHash)
+	}
+	for _, x := range b.Transfers {
+		add(x.TxHash)
+	}
+	for _, x := range b.NullifierUses {
+		add(x.TxHash)
+	}
+	for _, x := range b.ReuseAttempts {
+		add(x.TxHash)
+	}
+	for _, x := range b.Thresholds {
+		add(x.TxHash)
+	}
+	return out
 }
 
 func (c *Chain) skip(e *MalformedLogError) {

@@ -399,7 +399,7 @@ func scenario(c *testChain) []step {
 		{
 			name: "XPProofVerified verified",
 			tx: func(c *testChain) (*types.Transaction, error) {
-				return c.verifier.VerifyXPProof(c.bob, n1, big.NewInt(60))
+				return c.verifier.VerifyXPProof(c.bob, n1, big.NewInt(60), nil)
 			},
 			logs: 1,
 			want: store.Block{NullifierUses: []store.NullifierUse{{
@@ -410,7 +410,7 @@ func scenario(c *testChain) []step {
 		{
 			name: "XPProofVerified not verified",
 			tx: func(c *testChain) (*types.Transaction, error) {
-				return c.verifier.VerifyXPProof(c.carol, n2, big.NewInt(10))
+				return c.verifier.VerifyXPProof(c.carol, n2, big.NewInt(10), nil)
 			},
 			logs: 1,
 			want: store.Block{NullifierUses: []store.NullifierUse{{
@@ -421,7 +421,7 @@ func scenario(c *testChain) []step {
 		{
 			name: "XPVerifier NullifierReused",
 			tx: func(c *testChain) (*types.Transaction, error) {
-				return c.verifier.VerifyXPProof(c.carol, n1, big.NewInt(60))
+				return c.verifier.VerifyXPProof(c.carol, n1, big.NewInt(60), nil)
 			},
 			logs: 1,
 			want: store.Block{ReuseAttempts: []store.ReuseAttempt{{

@@ -1,12 +1,16 @@
 package evm
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/herald-indexer/herald/indexer"
@@ -60,6 +64,12 @@ type Config struct {
 	// (default true); a provider that does not know the tag leaves the
 	// finalized height unknown.
 	Finalized *bool `yaml:"finalized"`
+	// FailedCalls indexes every call to a configured contract, reverted
+	// ones with the error they reverted with (default false). It reads
+	// each block with its transactions, every such call's receipt, and
+	// replays each reverted call once (eth_call): see docs/operations.md
+	// for the cost.
+	FailedCalls bool `yaml:"failed_calls"`
 	// Contracts are the indexed contracts.
 	Contracts []ContractConfig `yaml:"contracts"`
 }
@@ -72,6 +82,11 @@ type ContractConfig struct {
 	Kind ContractKind `yaml:"kind"`
 	// Name labels the contract in logs; optional.
 	Name string `yaml:"name"`
+	// ABI is a JSON ABI file (a solc or Foundry artifact's "abi" array,
+	// or the artifact itself) naming the contract's functions and custom
+	// errors for failed calls; optional, herald's bundled ABIs of the
+	// contract's kind otherwise.
+	ABI string `yaml:"abi"`
 }
 
 // UseFinalized reports whether the chain reads the finalized block tag.
@@ -193,14 +208,46 @@ func (ct ContractConfig) address() (common.Address, error) {
 	return addr, nil
 }
 
-// decoderContracts returns the contracts for NewDecoder; cfg is valid.
-func (c Config) decoderContracts() []Contract {
+// decoderContracts returns the contracts for NewDecoder, with their ABI
+// files read; cfg is valid.
+func (c Config) decoderContracts() ([]Contract, error) {
 	out := make([]Contract, 0, len(c.Contracts))
-	for _, ct := range c.Contracts {
+	for i, ct := range c.Contracts {
 		addr, _ := ct.address()
-		out = append(out, Contract{Address: addr, Kind: ct.Kind})
+		dc := Contract{Address: addr, Kind: ct.Kind}
+		if ct.ABI != "" {
+			a, err := readABI(ct.ABI)
+			if err != nil {
+				return nil, fmt.Errorf("contracts[%d].abi: %w", i, err)
+			}
+			dc.ABI = a
+		}
+		out = append(out, dc)
 	}
-	return out
+	return out, nil
+}
+
+// readABI reads a JSON ABI: an array of entries, or an artifact object
+// holding one under "abi".
+func readABI(path string) (*abi.ABI, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var artifact struct {
+		ABI json.RawMessage `json:"abi"`
+	}
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] == '{' {
+		if err := json.Unmarshal(trimmed, &artifact); err != nil || len(artifact.ABI) == 0 {
+			return nil, fmt.Errorf("%s: an object without an \"abi\" array", path)
+		}
+		raw = artifact.ABI
+	}
+	a, err := abi.JSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &a, nil
 }
 
 // FollowerConfig returns the follower settings of cfg, defaults applied.

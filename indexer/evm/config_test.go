@@ -142,7 +142,11 @@ func TestExampleConfig(t *testing.T) {
 			t.Errorf("contract %s: kind %q, want %q", ct.Address, ct.Kind, kinds[ct.Address])
 		}
 	}
-	if _, err := NewDecoder(c.Name, c.decoderContracts()); err != nil {
+	contracts, err := c.decoderContracts()
+	if err != nil {
+		t.Fatalf("contracts of the example: %v", err)
+	}
+	if _, err := NewDecoder(c.Name, contracts); err != nil {
 		t.Errorf("decoder of the example: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -38,6 +39,9 @@ const (
 type Contract struct {
 	Address common.Address
 	Kind    ContractKind
+	// ABI, when set, names the contract's functions and custom errors in
+	// place of the ABIs herald bundles for its kind.
+	ABI *abi.ABI
 }
 
 // MalformedLogError is a log whose topic0 names a known event but whose topics
@@ -65,6 +69,8 @@ type Decoder struct {
 	chain     string
 	contracts map[common.Address]ContractKind
 	events    map[common.Hash]event
+	// abis name each contract's functions and errors (calls.go).
+	abis map[common.Address][]*abi.ABI
 }
 
 // event is one decodable event signature.
@@ -144,6 +150,7 @@ func NewDecoder(chain string, contracts []Contract) (*Decoder, error) {
 		chain:     chain,
 		contracts: make(map[common.Address]ContractKind, len(contracts)),
 		events:    make(map[common.Hash]event),
+		abis:      make(map[common.Address][]*abi.ABI, len(contracts)),
 	}
 	for _, c := range contracts {
 		addr := hexutil.Encode(c.Address[:])
@@ -157,11 +164,26 @@ func NewDecoder(chain string, contracts []Contract) (*Decoder, error) {
 			return nil, fmt.Errorf("evm decoder for %s: contract %s configured twice", chain, addr)
 		}
 		d.contracts[c.Address] = c.Kind
+		if c.ABI != nil {
+			d.abis[c.Address] = []*abi.ABI{c.ABI}
+			continue
+		}
+		abis, err := kindABIs(c.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("evm decoder for %s: %w", chain, err)
+		}
+		d.abis[c.Address] = abis
 	}
 	for _, ev := range events() {
 		d.events[crypto.Keccak256Hash([]byte(ev.signature))] = ev
 	}
 	return d, nil
+}
+
+// configured reports whether addr is a configured contract.
+func (d *Decoder) configured(addr common.Address) bool {
+	_, ok := d.contracts[addr]
+	return ok
 }
 
 // Addresses returns the configured contract addresses, sorted, for the

@@ -61,7 +61,7 @@ func TestReorg(t *testing.T) {
 
 	// The common part: bob's badge and first claim.
 	mine(c.badge721.Mint(c.alice, c.bob.From, big.NewInt(80), big.NewInt(3), big.NewInt(42)))
-	mine(c.verifier.VerifyXPProof(c.bob, nullifier("kept"), big.NewInt(60)))
+	mine(c.verifier.VerifyXPProof(c.bob, nullifier("kept"), big.NewInt(60), nil))
 	fork, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestReorg(t *testing.T) {
 
 	// The branch to drop: carol claims with a nullifier of her own, bob
 	// gives his badge to carol, alice mints carol an ERC-1155 badge.
-	useDropped := mine(c.verifier.VerifyXPProof(c.carol, nullifier("dropped"), big.NewInt(70)))
+	useDropped := mine(c.verifier.VerifyXPProof(c.carol, nullifier("dropped"), big.NewInt(70), nil))
 	give := mine(c.badge721.TransferFrom(c.bob, c.bob.From, c.carol.From, big.NewInt(1)))
 	mint := mine(c.badge1155.Mint(c.alice, c.carol.From, big.NewInt(7), big.NewInt(1), big.NewInt(30), big.NewInt(2)))
 	catchUp(t, f)
@@ -96,7 +96,7 @@ func TestReorg(t *testing.T) {
 	if r := c.commit(t, replaceClaim, replaceGift, mint); r[2].BlockNumber.Cmp(fork.Number) <= 0 {
 		t.Fatalf("alice's mint is in block %d, want it mined again above %d", r[2].BlockNumber, fork.Number)
 	}
-	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90)))
+	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90), nil))
 	c.sim.Commit()
 	c.sim.Commit()
 	for _, tx := range []*types.Transaction{useDropped, give} {
@@ -111,8 +111,9 @@ func TestReorg(t *testing.T) {
 	// Exactly the state of a clean index of the new canonical chain.
 	fresh := storetest.New(t)
 	catchUp(t, newFollower(t, cfg, newTestEVMChain(t, cfg), fresh))
-	got, want := storetest.Snapshot(t, st, storetest.Tables...), storetest.Snapshot(t, fresh, storetest.Tables...)
-	for _, tbl := range storetest.Tables {
+	tables := append(slices.Clone(storetest.Tables), "evm_transactions")
+	got, want := storetest.Snapshot(t, st, tables...), storetest.Snapshot(t, fresh, tables...)
+	for _, tbl := range tables {
 		if got[tbl] != want[tbl] {
 			t.Errorf("table %s differs from a clean index of the new chain:\ngot  %.600s\nwant %.600s", tbl, got[tbl], want[tbl])
 		}
@@ -136,7 +137,8 @@ func TestReorg(t *testing.T) {
 	}
 
 	// The event log says what went: the three blocks, carol's claim, bob's
-	// transfer, and alice's mint (claim and transfer; mined again later).
+	// transfer, and alice's mint (claim and transfer; mined again later),
+	// and the receipts of their three transactions.
 	var removed []struct {
 		Entity string
 		N      int
@@ -151,6 +153,7 @@ func TestReorg(t *testing.T) {
 	}
 	wantRemoved := map[string]int{
 		store.EntityBlock: 3, store.EntityNullifier: 1, store.EntityTransfer: 2, store.EntityBadgeClaim: 1,
+		store.EntityTransaction: 3,
 	}
 	if !maps.Equal(gotRemoved, wantRemoved) {
 		t.Errorf("REMOVED events = %v, want %v", gotRemoved, wantRemoved)
@@ -196,7 +199,7 @@ func TestReorgShorterBranch(t *testing.T) {
 
 	// The common part: bob's badge and first claim.
 	mine(c.badge721.Mint(c.alice, c.bob.From, big.NewInt(80), big.NewInt(3), big.NewInt(42)))
-	mine(c.verifier.VerifyXPProof(c.bob, nullifier("kept"), big.NewInt(60)))
+	mine(c.verifier.VerifyXPProof(c.bob, nullifier("kept"), big.NewInt(60), nil))
 	fork, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +207,7 @@ func TestReorgShorterBranch(t *testing.T) {
 
 	// The branch to drop: carol's claim, bob's gift of his badge to carol,
 	// alice's ERC-1155 mint to carol, and four empty blocks: seven blocks.
-	useDropped := mine(c.verifier.VerifyXPProof(c.carol, nullifier("dropped"), big.NewInt(70)))
+	useDropped := mine(c.verifier.VerifyXPProof(c.carol, nullifier("dropped"), big.NewInt(70), nil))
 	give := mine(c.badge721.TransferFrom(c.bob, c.bob.From, c.carol.From, big.NewInt(1)))
 	mint := mine(c.badge1155.Mint(c.alice, c.carol.From, big.NewInt(7), big.NewInt(1), big.NewInt(30), big.NewInt(2)))
 	for range 4 {
@@ -241,7 +244,7 @@ func TestReorgShorterBranch(t *testing.T) {
 		t.Fatalf("replace bob's transfer: %v", err)
 	}
 	c.commit(t, replaceClaim, replaceGift, mint)
-	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90)))
+	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90), nil))
 	head, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -267,8 +270,9 @@ func TestReorgShorterBranch(t *testing.T) {
 	// back. Those kept must be the new chain's.
 	fresh := storetest.New(t)
 	catchUp(t, newFollower(t, cfg, newTestEVMChain(t, cfg), fresh))
-	got, want := storetest.Snapshot(t, st, storetest.Tables...), storetest.Snapshot(t, fresh, storetest.Tables...)
-	for _, tbl := range storetest.Tables {
+	tables := append(slices.Clone(storetest.Tables), "evm_transactions")
+	got, want := storetest.Snapshot(t, st, tables...), storetest.Snapshot(t, fresh, tables...)
+	for _, tbl := range tables {
 		if tbl != "blocks" && got[tbl] != want[tbl] {
 			t.Errorf("table %s differs from a clean index of the new chain:\ngot  %.600s\nwant %.600s", tbl, got[tbl], want[tbl])
 		}
@@ -312,10 +316,11 @@ func TestReorgShorterBranch(t *testing.T) {
 	}
 
 	// The event log says what went: every orphaned block, carol's claim,
-	// bob's transfer, and alice's mint (claim and transfer; mined again).
+	// bob's transfer, and alice's mint (claim and transfer; mined again),
+	// and the receipts of their three transactions.
 	wantRemoved := map[string]int{
 		store.EntityBlock: int(indexed.Height - fork.Number.Int64()), store.EntityNullifier: 1,
-		store.EntityTransfer: 2, store.EntityBadgeClaim: 1,
+		store.EntityTransfer: 2, store.EntityBadgeClaim: 1, store.EntityTransaction: 3,
 	}
 	if got := removedEvents(t, st); !maps.Equal(got, wantRemoved) {
 		t.Errorf("REMOVED events = %v, want %v", got, wantRemoved)

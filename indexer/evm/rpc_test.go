@@ -147,8 +147,9 @@ type rpcMessage struct {
 }
 
 type rpcError struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
+	Code    int             `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data,omitempty"`
 }
 
 // newRPCProxy serves JSON-RPC on loopback: each request, alone or in a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -113,6 +114,9 @@ type header struct {
 	Hash       common.Hash    `json:"hash"`
 	ParentHash common.Hash    `json:"parentHash"`
 	Time       hexutil.Uint64 `json:"timestamp"`
+	// Txs are the block's transactions: hashes, or whole transactions
+	// when the source reads them (failed calls; blockTxs decodes them).
+	Txs json.RawMessage `json:"transactions"`
 }
 
 // filterArg is an eth_getLogs filter over a block range.
@@ -219,10 +223,12 @@ const headerConcurrency = 4
 // source reads heads, block headers and the configured contracts' logs from
 // a pool of providers, and verifies that they describe one chain.
 type source struct {
-	pool        *provider.Pool[Node]
-	addresses   []common.Address
-	topics      [][]common.Hash
-	finalized   bool
+	pool      *provider.Pool[Node]
+	addresses []common.Address
+	topics    [][]common.Hash
+	finalized bool
+	// fullTxs reads blocks with their transactions (failed calls).
+	fullTxs     bool
 	headerBatch int64
 	span        *span
 	log         *slog.Logger
@@ -289,7 +295,7 @@ func (s *source) headers(ctx context.Context, from, to int64) ([]header, error) 
 		end := min(to, start+s.headerBatch-1)
 		g.Go(func() error {
 			hs, err := provider.Do(gctx, s.pool, "eth_getBlockByNumber batch", func(ctx context.Context, n Node) ([]header, error) {
-				return fetchHeaders(ctx, n, start, end)
+				return fetchHeaders(ctx, n, start, end, s.fullTxs)
 			})
 			if err != nil {
 				return err
@@ -304,11 +310,11 @@ func (s *source) headers(ctx context.Context, from, to int64) ([]header, error) 
 	return out, nil
 }
 
-func fetchHeaders(ctx context.Context, n Node, from, to int64) ([]header, error) {
+func fetchHeaders(ctx context.Context, n Node, from, to int64, full bool) ([]header, error) {
 	hs := make([]*header, to-from+1)
 	batch := make([]rpc.BatchElem, len(hs))
 	for i := range batch {
-		batch[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.Uint64(from + int64(i)), false}, Result: &hs[i]}
+		batch[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.Uint64(from + int64(i)), full}, Result: &hs[i]}
 	}
 	if err := n.BatchCallContext(ctx, batch); err != nil {
 		return nil, err

@@ -96,6 +96,21 @@ func SampleBlock(ref store.BlockRef) store.Block {
 	if seed%10 == 0 {
 		b.Thresholds = []store.ThresholdUpdate{{LogIndex: 6, TxHash: "0x" + tx(8), Contract: verifier, OldThreshold: "25", NewThreshold: "30"}}
 	}
+	// The receipts of the claim's and the use's transactions (gas varying
+	// with the height), and a reverted call to the verifier.
+	gas := func(i int) store.Transaction {
+		used := int64(100_000 + (seed*7919+i*104729)%300_000)
+		return store.Transaction{
+			TxHash: "0x" + tx(i), TxIndex: int32(i), From: player, To: verifier, GasUsed: used,
+			EffectiveGasPrice: "1000000000", FeeWei: strconv.FormatInt(used, 10) + "000000000", Status: store.TxSucceeded,
+		}
+	}
+	claimTx, useTx, failed := gas(3), gas(6), gas(9)
+	claimTx.To = badge721
+	useTx.Called, useTx.Selector, useTx.Function, useTx.GasLimit = true, "0x5e2a0b1c", "verifyXPProof", 400_000
+	failed.Called, failed.Selector, failed.Function, failed.GasLimit, failed.Status = true, "0x5e2a0b1c", "verifyXPProof", 400_000, store.TxFailed
+	failed.ErrorSelector, failed.ErrorName, failed.ErrorMessage = "0x8d2c5b3a", "ClaimTooLarge", "claimedXP=5000, maxXP=1000"
+	b.Transactions = []store.Transaction{claimTx, useTx, failed}
 	return b
 }
 

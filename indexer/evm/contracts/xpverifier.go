@@ -35,8 +35,8 @@ var (
 
 // XPVerifierMetaData contains all meta data concerning the XPVerifier contract.
 var XPVerifierMetaData = &bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"initialThreshold\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"player\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"timestamp\",\"type\":\"uint256\"}],\"name\":\"NullifierReused\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"oldThreshold\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"newThreshold\",\"type\":\"uint256\"}],\"name\":\"ThresholdUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"player\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"claimedXP\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"threshold\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"verified\",\"type\":\"bool\"}],\"name\":\"XPProofVerified\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"newThreshold\",\"type\":\"uint256\"}],\"name\":\"setThreshold\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"threshold\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"name\":\"usedNullifiers\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"claimedXP\",\"type\":\"uint256\"}],\"name\":\"verifyXPProof\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"verified\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
-	Bin: "0x60a0604052348015600e575f5ffd5b50604051610395380380610395833981016040819052602b916071565b336080525f81815560408051918252602082018390527fb06a54caabe58475c86c2bf9df3f2f06dd1213e9e10659c293117fe4893b274b910160405180910390a1506087565b5f602082840312156080575f5ffd5b5051919050565b6080516102f06100a55f395f818160ab015261011801526102f05ff3fe608060405234801561000f575f5ffd5b5060043610610055575f3560e01c8063206137aa1461005957806342cde4e8146100905780638da5cb5b146100a6578063960bfe04146100e5578063983d8083146100fa575b5f5ffd5b61007b610067366004610283565b60016020525f908152604090205460ff1681565b60405190151581526020015b60405180910390f35b6100985f5481565b604051908152602001610087565b6100cd7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610087565b6100f86100f3366004610283565b61010d565b005b61007b61010836600461029a565b6101c0565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146101815760405162461bcd60e51b81526020600482015260156024820152742c282b32b934b334b2b91d103737ba1037bbb732b960591b604482015260640160405180910390fd5b5f5460408051918252602082018390527fb06a54caabe58475c86c2bf9df3f2f06dd1213e9e10659c293117fe4893b274b910160405180910390a15f55565b5f8281526001602052604081205460ff1615610217576040805184815242602082015233917f69dc6bb5659ee67f713fea324e27cc4b307ea458c7143fc10f05893333f7fc44910160405180910390a2505f61027d565b505f828152600160208181526040808420805460ff19169093179092559154815184815292830181905283101590820181905290839033907f52803f8bb232f7d82705c82fc1e6297774628b6174ba69a1a4fefe35111d12a39060600160405180910390a35b92915050565b5f60208284031215610293575f5ffd5b5035919050565b5f5f604083850312156102ab575f5ffd5b5050803592602090910135915056fea2646970667358221220ea2130b5cefc7a2626c599a2a52645b1b24ca3463ad059f71640d0e4f1cb661164736f6c634300081c0033",
+	ABI: "[{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"initialThreshold\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"claimedXP\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"maxXP\",\"type\":\"uint256\"}],\"name\":\"ClaimTooLarge\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroNullifier\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"player\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"timestamp\",\"type\":\"uint256\"}],\"name\":\"NullifierReused\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"oldThreshold\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"newThreshold\",\"type\":\"uint256\"}],\"name\":\"ThresholdUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"player\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"claimedXP\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"threshold\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"verified\",\"type\":\"bool\"}],\"name\":\"XPProofVerified\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"MAX_XP\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"owner\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"newThreshold\",\"type\":\"uint256\"}],\"name\":\"setThreshold\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"threshold\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"name\":\"usedNullifiers\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"nullifier\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"claimedXP\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"proof\",\"type\":\"bytes\"}],\"name\":\"verifyXPProof\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"verified\",\"type\":\"bool\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	Bin: "0x60a0604052348015600e575f5ffd5b506040516104eb3803806104eb833981016040819052602b916071565b336080525f81815560408051918252602082018390527fb06a54caabe58475c86c2bf9df3f2f06dd1213e9e10659c293117fe4893b274b910160405180910390a1506087565b5f602082840312156080575f5ffd5b5051919050565b6080516104466100a55f395f818160b6015261012c01526104465ff3fe608060405234801561000f575f5ffd5b5060043610610060575f3560e01c8063206137aa1461006457806342cde4e81461009b5780638da5cb5b146100b1578063960bfe04146100f0578063d84e1c4a14610105578063d9dee3d114610118575b5f5ffd5b610086610072366004610369565b60016020525f908152604090205460ff1681565b60405190151581526020015b60405180910390f35b6100a35f5481565b604051908152602001610092565b6100d87f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610092565b6101036100fe366004610369565b610121565b005b610086610113366004610380565b6101d5565b6100a36103e881565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146101965760405162461bcd60e51b81526020600482015260156024820152742c282b32b934b334b2b91d103737ba1037bbb732b960591b60448201526064015b60405180910390fd5b5f5460408051918252602082018390527fb06a54caabe58475c86c2bf9df3f2f06dd1213e9e10659c293117fe4893b274b910160405180910390a15f55565b5f846101f45760405163cbbbbfe160e01b815260040160405180910390fd5b6103e88411156102225760405163959c24e160e01b8152600481018590526103e8602482015260440161018d565b845f5b838110156102905781858583818110610240576102406103fc565b9050013560f81c60f81b60405160200161026e9291909182526001600160f81b031916602082015260210190565b60408051601f1981840301815291905280516020909101209150600101610225565b505f8681526001602052604090205460ff16156102ea576040805187815242602082015233917f69dc6bb5659ee67f713fea324e27cc4b307ea458c7143fc10f05893333f7fc44910160405180910390a25f915050610361565b5f8681526001602081905260408220805460ff1916909117905554851080159061031357508015155b5f5460408051888152602081019290925282151590820152909250869033907f52803f8bb232f7d82705c82fc1e6297774628b6174ba69a1a4fefe35111d12a39060600160405180910390a3505b949350505050565b5f60208284031215610379575f5ffd5b5035919050565b5f5f5f5f60608587031215610393575f5ffd5b8435935060208501359250604085013567ffffffffffffffff8111156103b7575f5ffd5b8501601f810187136103c7575f5ffd5b803567ffffffffffffffff8111156103dd575f5ffd5b8760208284010111156103ee575f5ffd5b949793965060200194505050565b634e487b7160e01b5f52603260045260245ffdfea2646970667358221220527aee54a79843c7a4bd12f57ecf35a11e6795c0f9c020f7caffc179cadf453564736f6c634300081c0033",
 }
 
 // XPVerifierABI is the input ABI used to generate the binding from.
@@ -206,6 +206,37 @@ func (_XPVerifier *XPVerifierTransactorRaw) Transact(opts *bind.TransactOpts, me
 	return _XPVerifier.Contract.contract.Transact(opts, method, params...)
 }
 
+// MAXXP is a free data retrieval call binding the contract method 0xd9dee3d1.
+//
+// Solidity: function MAX_XP() view returns(uint256)
+func (_XPVerifier *XPVerifierCaller) MAXXP(opts *bind.CallOpts) (*big.Int, error) {
+	var out []interface{}
+	err := _XPVerifier.contract.Call(opts, &out, "MAX_XP")
+
+	if err != nil {
+		return *new(*big.Int), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(*big.Int)).(**big.Int)
+
+	return out0, err
+
+}
+
+// MAXXP is a free data retrieval call binding the contract method 0xd9dee3d1.
+//
+// Solidity: function MAX_XP() view returns(uint256)
+func (_XPVerifier *XPVerifierSession) MAXXP() (*big.Int, error) {
+	return _XPVerifier.Contract.MAXXP(&_XPVerifier.CallOpts)
+}
+
+// MAXXP is a free data retrieval call binding the contract method 0xd9dee3d1.
+//
+// Solidity: function MAX_XP() view returns(uint256)
+func (_XPVerifier *XPVerifierCallerSession) MAXXP() (*big.Int, error) {
+	return _XPVerifier.Contract.MAXXP(&_XPVerifier.CallOpts)
+}
+
 // Owner is a free data retrieval call binding the contract method 0x8da5cb5b.
 //
 // Solidity: function owner() view returns(address)
@@ -320,25 +351,25 @@ func (_XPVerifier *XPVerifierTransactorSession) SetThreshold(newThreshold *big.I
 	return _XPVerifier.Contract.SetThreshold(&_XPVerifier.TransactOpts, newThreshold)
 }
 
-// VerifyXPProof is a paid mutator transaction binding the contract method 0x983d8083.
+// VerifyXPProof is a paid mutator transaction binding the contract method 0xd84e1c4a.
 //
-// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP) returns(bool verified)
-func (_XPVerifier *XPVerifierTransactor) VerifyXPProof(opts *bind.TransactOpts, nullifier [32]byte, claimedXP *big.Int) (*types.Transaction, error) {
-	return _XPVerifier.contract.Transact(opts, "verifyXPProof", nullifier, claimedXP)
+// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP, bytes proof) returns(bool verified)
+func (_XPVerifier *XPVerifierTransactor) VerifyXPProof(opts *bind.TransactOpts, nullifier [32]byte, claimedXP *big.Int, proof []byte) (*types.Transaction, error) {
+	return _XPVerifier.contract.Transact(opts, "verifyXPProof", nullifier, claimedXP, proof)
 }
 
-// VerifyXPProof is a paid mutator transaction binding the contract method 0x983d8083.
+// VerifyXPProof is a paid mutator transaction binding the contract method 0xd84e1c4a.
 //
-// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP) returns(bool verified)
-func (_XPVerifier *XPVerifierSession) VerifyXPProof(nullifier [32]byte, claimedXP *big.Int) (*types.Transaction, error) {
-	return _XPVerifier.Contract.VerifyXPProof(&_XPVerifier.TransactOpts, nullifier, claimedXP)
+// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP, bytes proof) returns(bool verified)
+func (_XPVerifier *XPVerifierSession) VerifyXPProof(nullifier [32]byte, claimedXP *big.Int, proof []byte) (*types.Transaction, error) {
+	return _XPVerifier.Contract.VerifyXPProof(&_XPVerifier.TransactOpts, nullifier, claimedXP, proof)
 }
 
-// VerifyXPProof is a paid mutator transaction binding the contract method 0x983d8083.
+// VerifyXPProof is a paid mutator transaction binding the contract method 0xd84e1c4a.
 //
-// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP) returns(bool verified)
-func (_XPVerifier *XPVerifierTransactorSession) VerifyXPProof(nullifier [32]byte, claimedXP *big.Int) (*types.Transaction, error) {
-	return _XPVerifier.Contract.VerifyXPProof(&_XPVerifier.TransactOpts, nullifier, claimedXP)
+// Solidity: function verifyXPProof(bytes32 nullifier, uint256 claimedXP, bytes proof) returns(bool verified)
+func (_XPVerifier *XPVerifierTransactorSession) VerifyXPProof(nullifier [32]byte, claimedXP *big.Int, proof []byte) (*types.Transaction, error) {
+	return _XPVerifier.Contract.VerifyXPProof(&_XPVerifier.TransactOpts, nullifier, claimedXP, proof)
 }
 
 // XPVerifierNullifierReusedIterator is returned from FilterNullifierReused and is used to iterate over the raw logs and unpacked data for NullifierReused events raised by the XPVerifier contract.

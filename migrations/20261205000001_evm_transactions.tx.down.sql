@@ -1,0 +1,2 @@
+DROP INDEX events_removed_blocks;
+DROP TABLE evm_transactions;

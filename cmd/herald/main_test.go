@@ -199,3 +199,65 @@ func TestAPIKeysFromEverySource(t *testing.T) {
 		t.Fatalf("a short key: err = %v, want one naming access.api_keys[0].key", err)
 	}
 }
+
+// Every configuration error names its key's full path and line, and what
+// the key wants; all of them are reported at once.
+func TestDecodeErrorsNameTheKeyAndItsForm(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.yaml")
+	yaml := `http:
+  listn: 127.0.0.1:1
+limits:
+  max_depth: ten
+  statement_timeout: soon
+log:
+  access:
+    sample: lots
+bitcoin:
+  - name: btc
+    collections:
+      - name: a
+        min_fee_sats: -x
+        creater: bc1q
+    providers: nope
+evm: {}
+`
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := loadConfig(path, env(nil))
+	if err == nil {
+		t.Fatal("a configuration with eight mistakes loaded")
+	}
+	for _, want := range []string{
+		"line 2: http.listn: unknown key; http takes cors_origins, listen, max_lag",
+		`line 4: limits.max_depth: "ten" is not a whole number`,
+		`line 5: limits.statement_timeout: "soon" is not a duration`,
+		`line 8: log.access.sample: "lots" is not a number`,
+		`line 13: bitcoin[0].collections[0].min_fee_sats: "-x" is not a whole number`,
+		"line 14: bitcoin[0].collections[0].creater: unknown key; bitcoin[0].collections[0] takes creator,",
+		"line 15: bitcoin[0].providers: want a list",
+		"line 16: evm: want a list",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+	for _, bad := range []struct{ yaml, want string }{
+		{"http: [1, 2]\n", "line 1: http: want a mapping of cors_origins, listen, max_lag"},
+		{"http:\n  listen: [a]\n", "line 2: http.listen: want a string"},
+		{"log: {level: loud}\n", "log.level"},
+		{"log: {access: {sample: 2}}\n", "log.access.sample: 2 is not a share from 0 to 1"},
+		{"http: {listen: \"a\n", "yaml: line"},
+	} {
+		if err := os.WriteFile(path, []byte(bad.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(path, env(nil))
+		if err == nil {
+			err = cfg.validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: %v, want an error with %q", bad.yaml, err, bad.want)
+		}
+	}
+}

@@ -36,9 +36,10 @@ type CollectionHeight struct {
 	Count      int64  `bun:"n"`
 }
 
-// NFTSummaries returns a summary per id, aligned with ids. asOf, when set,
-// reads the registrations at or below that height.
-func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]NFTSummary, error) {
+// NFTSummaries returns a summary per id, aligned with ids, from the NFT
+// summaries (derived state): two statements whatever the number of ids, each
+// reading a few rows per NFT however many registrations it has.
+func (s *Store) NFTSummaries(ctx context.Context, ids []string) ([]NFTSummary, error) {
 	out := make([]NFTSummary, len(ids))
 	at := make(map[string][]int, len(ids))
 	for i, id := range ids {
@@ -48,37 +49,39 @@ func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	valid := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("inscription_id IN (?) AND status = ?", bun.In(ids), StatusValid)
-		if asOf != nil {
-			q = q.Where("block_height <= ?", *asOf)
+	var groups []nftSummary
+	if err := s.db.NewSelect().Model(&groups).
+		Where("inscription_id IN (?) AND status = ?", bun.In(ids), StatusValid).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("NFT summaries: %w", err)
+	}
+	// The last registration of each NFT is the newest of its groups'.
+	newest := make(map[string]*nftSummary, len(ids))
+	for i := range groups {
+		g := &groups[i]
+		for _, j := range at[g.InscriptionID] {
+			out[j].ValidCount += g.Registrations
+			out[j].Oldest = append(out[j].Oldest, CollectionHeight{Chain: g.Chain, Collection: g.Collection, Height: g.FirstHeight, Count: g.Registrations})
 		}
-		return q
-	}
-	var groups []struct {
-		InscriptionID string `bun:"inscription_id"`
-		CollectionHeight
-	}
-	if err := valid(s.db.NewSelect().TableExpr("registrations").
-		ColumnExpr("inscription_id, chain, collection, min(block_height) AS height, count(*) AS n").
-		GroupExpr("inscription_id, chain, collection")).Scan(ctx, &groups); err != nil {
-		return nil, fmt.Errorf("summarise registrations: %w", err)
-	}
-	for _, g := range groups {
-		for _, i := range at[g.InscriptionID] {
-			out[i].ValidCount += g.Count
-			out[i].Oldest = append(out[i].Oldest, g.CollectionHeight)
+		if n := newest[g.InscriptionID]; n == nil || cmp.Or(cmp.Compare(g.LastHeight, n.LastHeight), cmp.Compare(g.LastTxIndex, n.LastTxIndex),
+			strings.Compare(g.LastTxID, n.LastTxID), strings.Compare(g.Collection, n.Collection)) > 0 {
+			newest[g.InscriptionID] = g
 		}
+	}
+	if len(newest) == 0 {
+		return out, nil
+	}
+	keys := make([][]any, 0, len(newest))
+	for _, g := range newest {
+		keys = append(keys, []any{g.Chain, g.LastTxID, g.Collection})
 	}
 	var last []Registration
-	if err := valid(s.db.NewSelect().Model(&last).
-		DistinctOn("inscription_id").
-		OrderExpr("inscription_id, block_height DESC, tx_index DESC, txid DESC, collection DESC")).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&last).Where("(chain, txid, collection) IN (?)", bun.In(keys)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("last registrations: %w", err)
 	}
-	for _, r := range last {
-		for _, i := range at[r.InscriptionID] {
-			out[i].Last = &r
+	for i := range last {
+		r := &last[i]
+		for _, j := range at[r.InscriptionID] {
+			out[j].Last = r
 		}
 	}
 	return out, nil
@@ -86,7 +89,7 @@ func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]
 
 // RegistrationsOfNFTs returns the same page of each NFT's registration
 // attempts (newest first), aligned with ids, in one statement.
-func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, asOf *int64, p Page) ([]PageOf[Registration], error) {
+func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, p Page) ([]PageOf[Registration], error) {
 	out := make([]PageOf[Registration], len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -98,10 +101,6 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 	if len(status) > 0 {
 		conds = append(conds, "status IN (?)")
 		args = append(args, bun.In(status))
-	}
-	if asOf != nil {
-		conds = append(conds, "block_height <= ?")
-		args = append(args, *asOf)
 	}
 	if p.After != "" {
 		after, err := decodeCursor(p.After, len(registrationOrder.columns))
@@ -140,25 +139,27 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 		pg.Cursors = append(pg.Cursors, encodeCursor(registrationOrder.values(&r)))
 	}
 	if p.WithTotal {
+		// Counted from the NFT summaries: a few rows per NFT, not every
+		// registration.
 		var counts []struct {
 			ID string `bun:"inscription_id"`
 			N  int    `bun:"n"`
 		}
-		q := s.db.NewSelect().TableExpr("registrations").ColumnExpr("inscription_id, count(*) AS n").
+		q := s.db.NewSelect().Model((*nftSummary)(nil)).ColumnExpr("inscription_id, sum(registrations) AS n").
 			Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
 		if len(status) > 0 {
 			q = q.Where("status IN (?)", bun.In(status))
-		}
-		if asOf != nil {
-			q = q.Where("block_height <= ?", *asOf)
 		}
 		if err := q.Scan(ctx, &counts); err != nil {
 			return nil, fmt.Errorf("count registrations of NFTs: %w", err)
 		}
 		for _, c := range counts {
-			if pg := byID[c.ID]; pg != nil {
-				pg.Total = c.N
+			pg := byID[c.ID]
+			if pg == nil {
+				pg = &PageOf[Registration]{}
+				byID[c.ID] = pg
 			}
+			pg.Total = c.N
 		}
 	}
 	for i, id := range ids {

@@ -215,7 +215,7 @@ func (s *Store) ReportProviders(ctx context.Context, chain string, ps []Provider
 func (s *Store) ResetChain(ctx context.Context, chain string) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{
-			"events", "providers", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
+			"events", "providers", "nft_summaries", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
 			"badge_transfers", "badge_claims", "registration_records", "registrations", "collections", "blocks", "chains",
 		} {
 			if _, err := tx.NewDelete().TableExpr(table).Where("chain = ?", chain).Exec(ctx); err != nil {

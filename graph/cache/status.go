@@ -116,7 +116,7 @@ func (c *Status) Summaries(ctx context.Context, ids []string) ([]store.NFTSummar
 	if len(missing) == 0 {
 		return out, nil
 	}
-	loaded, err := c.st.NFTSummaries(ctx, missing, nil)
+	loaded, err := c.st.NFTSummaries(ctx, missing)
 	if err != nil {
 		return nil, err
 	}

@@ -133,7 +133,7 @@ func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.Pag
 		if p.status != "" {
 			status = strings.Split(p.status, ",")
 		}
-		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, nil, store.Page{First: p.first, After: p.after, Desc: true, WithTotal: p.withTotal})
+		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, store.Page{First: p.first, After: p.after, Desc: true, WithTotal: p.withTotal})
 		for j, i := range idx {
 			if err != nil {
 				out[i] = &dataloader.Result[store.PageOf[store.Registration]]{Error: err}

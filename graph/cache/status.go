@@ -7,6 +7,8 @@ package cache
 import (
 	"context"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,6 +74,14 @@ type PageKey struct {
 	After     string
 	Status    string // comma-joined, sorted
 	WithTotal bool
+}
+
+// StatusKey is the Status of a PageKey asking for registrations of these
+// statuses: the same key whatever their order.
+func StatusKey(status []string) string {
+	s := slices.Clone(status)
+	slices.Sort(s)
+	return strings.Join(s, ",")
 }
 
 // NewStatus returns a status cache of st's NFTs of about maxBytes, whose

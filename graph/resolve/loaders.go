@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -145,11 +144,7 @@ func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.Pag
 	return out
 }
 
-func statusKey(status []string) string {
-	s := slices.Clone(status)
-	slices.Sort(s)
-	return strings.Join(s, ",")
-}
+func statusKey(status []string) string { return cache.StatusKey(status) }
 
 type loadersKey struct{}
 

@@ -1,15 +1,16 @@
 package fastpath
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"maps"
+	"strings"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/graph/cache"
@@ -261,76 +262,115 @@ type nftData struct {
 	pages   map[cache.PageKey]store.PageOf[store.Registration]
 }
 
-var errNotAnswered = errors.New("not answered by the fast path")
-
 // load reads what the query renders: from the status cache, and what it
-// lacks from the store, kept in the cache as the resolvers keep it.
-func (q nftQuery) load(ctx context.Context, s *NFTs) (nftData, error) {
+// lacks from the store, kept in the cache as the resolvers keep it. What
+// does not depend on anything else is read at once, each on its own
+// connection: an NFT nobody asked about costs the longest of its reads
+// (summary then record; a page and its count), not their sum.
+func (q nftQuery) load(ctx context.Context, s *NFTs, w *nftWriter) (nftData, error) {
 	d := nftData{records: map[string]*store.RegistrationRecord{}, pages: map[cache.PageKey]store.PageOf[store.Registration]{}}
 	ids := unique(q.ids)
 	version := s.status.Version()
+	g, gctx := errgroup.WithContext(ctx)
 	if q.summary {
-		sums, err := s.status.Summaries(ctx, ids)
-		if err != nil {
-			return d, err
-		}
-		d.sums = make(map[string]store.NFTSummary, len(ids))
-		for i, id := range ids {
-			d.sums[id] = sums[i]
-		}
-	}
-	if q.records {
-		var txids, owners []string
-		for _, id := range ids {
-			last := d.sums[id].Last
-			if last == nil {
-				continue
-			}
-			if rec, ok := s.status.PeekRecord(id); ok {
-				d.records[id] = rec
-				continue
-			}
-			txids, owners = append(txids, last.TxID), append(owners, id)
-		}
-		if len(txids) > 0 {
-			recs, err := s.st.RecordsByFeeTxID(ctx, txids)
+		g.Go(func() error {
+			sums, err := s.status.Summaries(gctx, ids)
 			if err != nil {
-				return d, err
+				return err
 			}
-			for i, id := range owners {
-				d.records[id] = recs[i]
-				s.status.PutRecord(id, version, recs[i])
+			d.sums = make(map[string]store.NFTSummary, len(ids))
+			for i, id := range ids {
+				d.sums[id] = sums[i]
 			}
-		}
+			if q.records {
+				return q.loadRecords(gctx, s, ids, d, version)
+			}
+			return nil
+		})
 	}
-	for _, k := range q.pages {
-		var missing []string
-		for _, id := range ids {
-			k.ID = id
-			if pg, ok := s.status.PeekPage(k); ok {
-				d.pages[k] = pg
-				continue
-			}
-			missing = append(missing, id)
-		}
-		if len(missing) == 0 {
-			continue
-		}
-		var status []string
-		if k.Status != "" {
-			status = splitStatus(k.Status)
-		}
-		pages, err := s.st.RegistrationsOfNFTs(ctx, missing, status, store.Page{First: k.First, After: k.After, Desc: true, WithTotal: k.WithTotal})
-		if err != nil {
-			return d, err // a bad cursor among them: gqlgen says so
-		}
-		for i, id := range missing {
-			k.ID = id
-			d.pages[k] = pages[i]
-			s.status.PutPage(k, version, pages[i])
-		}
+	pages := make([]map[cache.PageKey]store.PageOf[store.Registration], len(q.pages))
+	for i, k := range q.pages {
+		g.Go(func() error {
+			var err error
+			pages[i], err = loadPages(gctx, s, ids, k, version)
+			return err
+		})
+	}
+	if q.summary {
+		// Chain tips and collections, which the NFT's own fields need:
+		// read now rather than while rendering.
+		g.Go(func() error {
+			w.tips()
+			w.cols()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return d, err
+	}
+	for _, m := range pages {
+		maps.Copy(d.pages, m)
 	}
 	return d, nil
+}
+
+// loadRecords reads the records of the NFTs' last registrations.
+func (q nftQuery) loadRecords(ctx context.Context, s *NFTs, ids []string, d nftData, version uint64) error {
+	var txids, owners []string
+	for _, id := range ids {
+		last := d.sums[id].Last
+		if last == nil {
+			continue
+		}
+		if rec, ok := s.status.PeekRecord(id); ok {
+			d.records[id] = rec
+			continue
+		}
+		txids, owners = append(txids, last.TxID), append(owners, id)
+	}
+	if len(txids) == 0 {
+		return nil
+	}
+	recs, err := s.st.RecordsByFeeTxID(ctx, txids)
+	if err != nil {
+		return err
+	}
+	for i, id := range owners {
+		d.records[id] = recs[i]
+		s.status.PutRecord(id, version, recs[i])
+	}
+	return nil
+}
+
+// loadPages reads one page of each NFT's registrations.
+func loadPages(ctx context.Context, s *NFTs, ids []string, k cache.PageKey, version uint64) (map[cache.PageKey]store.PageOf[store.Registration], error) {
+	out := make(map[cache.PageKey]store.PageOf[store.Registration], len(ids))
+	var missing []string
+	for _, id := range ids {
+		k.ID = id
+		if pg, ok := s.status.PeekPage(k); ok {
+			out[k] = pg
+			continue
+		}
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var status []string
+	if k.Status != "" {
+		status = strings.Split(k.Status, ",")
+	}
+	pages, err := s.st.RegistrationsOfNFTs(ctx, missing, status, store.Page{First: k.First, After: k.After, Desc: true, WithTotal: k.WithTotal})
+	if err != nil {
+		return nil, err // a bad cursor among them: gqlgen says so
+	}
+	for i, id := range missing {
+		k.ID = id
+		out[k] = pages[i]
+		s.status.PutPage(k, version, pages[i])
+	}
+	return out, nil
 }
 
 func unique(ids []string) []string {
@@ -345,26 +385,15 @@ func unique(ids []string) []string {
 	return out
 }
 
-func splitStatus(key string) []string {
-	var out []string
-	for len(key) > 0 {
-		i := bytes.IndexByte([]byte(key), ',')
-		if i < 0 {
-			return append(out, key)
-		}
-		out, key = append(out, key[:i]), key[i+1:]
-	}
-	return out
-}
-
 func (q nftQuery) run(ctx context.Context, s *NFTs) ([]byte, bool) {
 	ctx, span := otel.Tracer("github.com/herald-indexer/herald/graph").Start(ctx, "Query/nfts")
 	defer span.End()
-	d, err := q.load(ctx, s)
-	if err != nil {
+	w := nftWriter{render: render{op: q.op}, s: s, ctx: ctx, keys: map[*ast.Field]cache.PageKey{}}
+	d, err := q.load(ctx, s, &w)
+	if err != nil || w.failed {
 		return nil, false
 	}
-	w := nftWriter{render: render{op: q.op}, d: d, s: s, ctx: ctx, keys: map[*ast.Field]cache.PageKey{}}
+	w.d = d
 	w.buf.Grow(256 + 1024*len(q.ids))
 	w.buf.WriteByte('{')
 	for i, f := range q.fields {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -247,11 +248,111 @@ const (
 )
 
 // NullifiersByHash returns, per hash, its first uses (one per contract that
-// used it; none when unused), aligned with hashes, with cols read.
+// used it; none when unused), aligned with hashes, with cols read (and
+// perhaps others).
+//
+// Lookups that arrive while every connection of the pool runs one wait
+// together for the next statement instead of one each: a verifier checking
+// proofs one at a time, fifty at once, costs the database a statement per
+// few lookups rather than per lookup. A lookup that finds a connection free
+// runs at once, so batching never adds a wait the pool would not.
 func (s *Store) NullifiersByHash(ctx context.Context, hashes []string, cols NullifierColumns) ([][]NullifierUse, error) {
 	if len(hashes) == 0 {
 		return make([][]NullifierUse, 0), nil
 	}
+	l := &s.byHashBatch
+	l.mu.Lock()
+	if l.running < s.maxConns || len(hashes) > maxBatchedHashes {
+		l.running++
+		l.mu.Unlock()
+		uses, err := s.nullifiersByHash(ctx, hashes, cols)
+		s.nextHashBatch()
+		return uses, err
+	}
+	b := l.pending
+	if b == nil || len(b.hashes)+len(hashes) > maxBatchedHashes {
+		b = &hashBatch{ready: make(chan struct{})}
+		if l.pending != nil {
+			l.full = append(l.full, l.pending)
+		}
+		l.pending = b
+	}
+	at := len(b.hashes)
+	b.hashes = append(b.hashes, hashes...)
+	b.cols |= cols
+	// The statement may run as long as its most patient member waits.
+	if dl, ok := ctx.Deadline(); !ok {
+		b.unbounded = true
+	} else if dl.After(b.deadline) {
+		b.deadline = dl
+	}
+	l.mu.Unlock()
+	select {
+	case <-b.ready:
+		if b.err != nil {
+			return nil, b.err
+		}
+		return b.uses[at : at+len(hashes) : at+len(hashes)], nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("nullifiers by hash: %w", ctx.Err())
+	}
+}
+
+// maxBatchedHashes bounds one batched statement (and a lookup that may
+// join one): larger lookups are batches already.
+const maxBatchedHashes = 1000
+
+// hashBatches are the lookups waiting for a connection.
+type hashBatches struct {
+	mu      sync.Mutex
+	running int          // statements in flight
+	pending *hashBatch   // the one new lookups join
+	full    []*hashBatch // filled, waiting their turn
+}
+
+// hashBatch is one statement for several lookups.
+type hashBatch struct {
+	hashes    []string
+	cols      NullifierColumns
+	deadline  time.Time
+	unbounded bool
+	ready     chan struct{}
+	uses      [][]NullifierUse
+	err       error
+}
+
+// nextHashBatch hands a finished statement's turn to the lookups waiting,
+// if any.
+func (s *Store) nextHashBatch() {
+	l := &s.byHashBatch
+	l.mu.Lock()
+	var b *hashBatch
+	switch {
+	case len(l.full) > 0:
+		b, l.full = l.full[0], l.full[1:]
+	case l.pending != nil:
+		b, l.pending = l.pending, nil
+	default:
+		l.running--
+		l.mu.Unlock()
+		return
+	}
+	l.mu.Unlock()
+	// Its own goroutine: the caller that finished goes back to its request.
+	// It ends with the statement, which the members' longest deadline bounds.
+	go func() {
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if !b.unbounded {
+			ctx, cancel = context.WithDeadline(ctx, b.deadline)
+		}
+		b.uses, b.err = s.nullifiersByHash(ctx, b.hashes, b.cols)
+		cancel()
+		close(b.ready)
+		s.nextHashBatch()
+	}()
+}
+
+func (s *Store) nullifiersByHash(ctx context.Context, hashes []string, cols NullifierColumns) ([][]NullifierUse, error) {
 	stmt, err := s.nullifiersByHashStmt(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)

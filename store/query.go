@@ -109,9 +109,28 @@ func decodeCursor(cursor string, n int) ([]any, error) {
 	return args, nil
 }
 
+// fixed is a column a list's filter holds to one value.
+type fixed struct{ column, value string }
+
+// lead is the first of cs whose value is set: the filter column an index
+// of the list leads with.
+func lead(cs ...fixed) []fixed {
+	for _, c := range cs {
+		if c.value != "" {
+			return []fixed{c}
+		}
+	}
+	return nil
+}
+
 // list runs one keyset-paginated query. filter adds the WHERE clauses; the
-// count, when asked for, uses the same filter without the cursor.
-func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) *bun.SelectQuery, key keyset[T], p Page) (PageOf[T], error) {
+// count, when asked for, uses the same filter without the cursor. by are
+// columns the filter holds to one value that lead the order and the
+// cursor's comparison: the same rows in the same order, said so that the
+// planner reads the index that begins with them (and not one in the
+// list's order that would scan past every other holder's rows: 48 ms
+// instead of 0.1 ms for a holder's second page of badges among 200,000).
+func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) *bun.SelectQuery, key keyset[T], p Page, by ...fixed) (PageOf[T], error) {
 	var out PageOf[T]
 	first := min(max(p.First, 0), MaxPageSize)
 	q := filter(db.NewSelect().Model(&out.Rows))
@@ -119,14 +138,27 @@ func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) 
 	if p.Desc {
 		op, dir = "<", " DESC"
 	}
+	columns := key.columns
+	if len(by) > 0 {
+		columns = nil
+		for _, f := range by {
+			columns = append(columns, f.column)
+		}
+		columns = append(columns, key.columns...)
+	}
 	if p.After != "" {
 		args, err := decodeCursor(p.After, len(key.columns))
 		if err != nil {
 			return out, err
 		}
-		q = q.Where("("+strings.Join(key.columns, ", ")+") "+op+" ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+		var lead []any
+		for _, f := range by {
+			lead = append(lead, f.value)
+		}
+		args = append(lead, args...)
+		q = q.Where("("+strings.Join(columns, ", ")+") "+op+" ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
 	}
-	for _, c := range key.columns {
+	for _, c := range columns {
 		q = q.OrderExpr(c + dir)
 	}
 	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
@@ -180,7 +212,7 @@ func (s *Store) Registrations(ctx context.Context, f RegistrationFilter, p Page)
 			q = q.Where("status IN (?)", bun.In(f.Status))
 		}
 		return q
-	}, registrationOrder, p)
+	}, registrationOrder, p, lead(fixed{"inscription_id", f.InscriptionID}, fixed{"collection", f.Collection})...)
 }
 
 // ClaimFilter selects badge claims.
@@ -212,7 +244,7 @@ func (s *Store) BadgeClaims(ctx context.Context, f ClaimFilter, p Page) (PageOf[
 			q = q.Where("tier IN (?)", bun.In(f.Tiers))
 		}
 		return q
-	}, claimOrder, p)
+	}, claimOrder, p, lead(fixed{"player", f.Player})...)
 }
 
 // NullifierFilter selects nullifier first uses.
@@ -240,7 +272,7 @@ func (s *Store) NullifierUses(ctx context.Context, f NullifierFilter, p Page) (P
 			q = q.Where("verified = ?", *f.Verified)
 		}
 		return q
-	}, nullifierUseOrder, p)
+	}, nullifierUseOrder, p, lead(fixed{"player", f.Player})...)
 }
 
 // ReuseFilter selects reuse attempts.
@@ -268,7 +300,7 @@ func (s *Store) ReuseAttempts(ctx context.Context, f ReuseFilter, p Page) (PageO
 		q = eq(q, "player", f.Player)
 		q = eq(q, "kind", f.Kind)
 		return q
-	}, reuseOrder, p)
+	}, reuseOrder, p, lead(fixed{"player", f.Player})...)
 }
 
 // HoldingFilter selects badge holdings.
@@ -300,7 +332,7 @@ func (s *Store) Holdings(ctx context.Context, f HoldingFilter, p Page) (PageOf[H
 		q = eq(q, "holder", f.Holder)
 		q = eq(q, "token_id", f.TokenID)
 		return q
-	}, holdingOrder, p)
+	}, holdingOrder, p, lead(fixed{"holder", f.Holder})...)
 }
 
 func (s *Store) holdingsAsOf(height int64) *bun.SelectQuery {

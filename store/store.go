@@ -28,8 +28,10 @@ const NotifyChannel = "herald_events"
 type Store struct {
 	db *bun.DB
 
-	byHashMu sync.Mutex
-	byHash   *sql.Stmt // NullifiersByHash's, prepared on first use
+	byHashMu    sync.Mutex
+	byHash      *sql.Stmt // NullifiersByHash's, prepared on first use
+	byHashBatch hashBatches
+	maxConns    int
 }
 
 // Option configures Open.
@@ -92,7 +94,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to postgres at %s: %w", RedactURL(url), err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, maxConns: o.maxConns}, nil
 }
 
 // DB exposes the bun handle to readers in other packages (the gateway's

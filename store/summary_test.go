@@ -333,3 +333,38 @@ func TestNFTStatusReadsAFewRowsWhateverTheRegistrations(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistrationColumnsAreTheModels: the pages of an NFT's registrations,
+// scanned column by column, are the rows bun reads into the model.
+func TestRegistrationColumnsAreTheModels(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	refs := storetest.Chain(1, 8, storetest.Hash("genesis"), "main")
+	if err := s.Apply(ctx, store.Batch{Chain: chain, Blocks: registrationBlocks(refs, "main"), Head: 8, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	id := storetest.Hash("nft", 1) + "i0"
+	pages, err := s.RegistrationsOfNFTs(ctx, []string{id}, nil, store.Page{First: 100, Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []store.Registration
+	if err := s.DB().NewSelect().Model(&want).Where("inscription_id = ?", id).
+		OrderExpr("block_height DESC, tx_index DESC, txid DESC, collection DESC").Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := pages[0].Rows
+	if len(want) < 2 || len(got) != len(want) {
+		t.Fatalf("%d rows, want %d (and at least 2)", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if !g.BlockTime.Equal(w.BlockTime) {
+			t.Fatalf("row %d: block time %v, want %v", i, g.BlockTime, w.BlockTime)
+		}
+		g.BlockTime, w.BlockTime = w.BlockTime, w.BlockTime
+		if g != w {
+			t.Fatalf("row %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+}

@@ -362,7 +362,7 @@ func TestRegistrationColumnsAreTheModels(t *testing.T) {
 		if !g.BlockTime.Equal(w.BlockTime) {
 			t.Fatalf("row %d: block time %v, want %v", i, g.BlockTime, w.BlockTime)
 		}
-		g.BlockTime, w.BlockTime = w.BlockTime, w.BlockTime
+		g.BlockTime = w.BlockTime
 		if g != w {
 			t.Fatalf("row %d:\n got %+v\nwant %+v", i, g, w)
 		}

@@ -86,7 +86,21 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		{"no registrations", `{ nft(id: "` + unknown + `") { id isRegistered confirmations lastRegistration { txid } record { body }
 			lastUpdated { chain height } registrations { totalCount nodes { txid } pageInfo { endCursor } } } }`, nil},
 		{"no ids", `{ nfts(ids: []) { id } }`, nil},
+		{"a list of registrations", `{ registrations(first: 3) { __typename totalCount nodes { ` + reg + ` }
+			edges { __typename cursor node { txid } } pageInfo { __typename hasNextPage endCursor startCursor } } }`, nil},
+		{"a filtered list, oldest first", `query($w: RegistrationFilter, $after: String) {
+			registrations(where: $w, orderBy: BLOCK_ASC, first: 2, after: $after) { totalCount nodes { txid status block { height } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"w": map[string]any{"collection": "demo", "status": []string{"VALID", "UNDERPAID"}, "height": map[string]any{"gte": 1, "lte": 5},
+				"time": map[string]any{"from": "2023-11-14T22:00:00Z", "to": nil}, "chain": btcChain}}},
+		{"literal filters and an as-of block", `{ registrations(where: {inscriptionId: "` + strings.ToUpper(a[:8]) + a[8:] + `", status: EXPIRED}, block: {number: 3}, first: 10) { totalCount nodes { txid } }
+			x: registrations(where: {txid: "` + txid("b1") + `", creator: "bcrt1qcreator"}, first: 1) { nodes { txid inscriptionId } } y: nft(id: "` + c + `") { id } }`, nil},
+		{"the default order", `{ registrations(first: 50) { nodes { txid } } }`, nil},
+		{"an empty page", `{ registrations(where: {collection: "none"}, first: 5) { totalCount nodes { txid } pageInfo { startCursor endCursor hasNextPage } } }`, nil},
 		// gqlgen's own: errors and fields the fast path does not know.
+		{"a list's bad cursor", `{ registrations(after: "garbage") { totalCount } }`, nil},
+		{"a list page too large", `{ registrations(first: 51) { totalCount } }`, nil},
+		{"the default page, over this gateway's largest", `{ registrations { nodes { txid } } }`, nil},
+		{"a list's NFTs", `{ registrations(first: 2) { nodes { nft { id } } } }`, nil},
 		{"bad id", `{ nft(id: "nope") { id } }`, nil},
 		{"too many ids", `query($ids: [InscriptionID!]!) { nfts(ids: $ids) { id } }`,
 			map[string]any{"ids": []string{a, a, a, a, a, a, a}}},
@@ -97,7 +111,8 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		{"a record's problems", `{ nft(id: "` + a + `") { record { problems registration { txid } } } }`, nil},
 		{"another root field", `{ nft(id: "` + a + `") { id } _meta { chains { chain } } }`, nil},
 	}
-	gqlgens := []string{"bad id", "too many ids", "bad cursor", "page too large", "negative page", "a registration's record", "a record's problems", "another root field"}
+	gqlgens := []string{"bad id", "too many ids", "bad cursor", "page too large", "negative page", "a registration's record", "a record's problems", "another root field",
+		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs"}
 	for _, c := range cases {
 		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
 		want := rawPost(t, generated, body)

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/store"
+	"github.com/herald-indexer/herald/store/storetest"
 )
 
 // The NFT fast path must write exactly what gqlgen's execution writes, for
@@ -40,6 +42,15 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 	}}
 	blocks[5].Registrations = []store.Registration{registration(c, txid("c1"), 1, store.StatusValid, 50000)}
 	applyBitcoin(t, fast, blocks)
+	// EVM rows for the lists of nullifier uses, reuse attempts and claims.
+	var evm []store.Block
+	for _, r := range storetest.Chain(1, 12, storetest.Hash("evm-fastpath"), "evm") {
+		evm = append(evm, storetest.SampleBlock(r))
+	}
+	if err := fast.writer.Apply(context.Background(), store.Batch{Chain: "abstract", Blocks: evm, Head: 12, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	caughtUp(t, fast)
 	caughtUp(t, generated)
 
 	// A cursor to page from, as a client would have it.
@@ -96,7 +107,20 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 			x: registrations(where: {txid: "` + txid("b1") + `", creator: "bcrt1qcreator"}, first: 1) { nodes { txid inscriptionId } } y: nft(id: "` + c + `") { id } }`, nil},
 		{"the default order", `{ registrations(first: 50) { nodes { txid } } }`, nil},
 		{"an empty page", `{ registrations(where: {collection: "none"}, first: 5) { totalCount nodes { txid } pageInfo { startCursor endCursor hasNextPage } } }`, nil},
+		{"nullifier uses, every field", `{ usedNullifiers(first: 4) { __typename totalCount
+			nodes { __typename nullifier contract event player claimedXP threshold verified txHash logIndex block { chain height hash time confirmations } }
+			edges { cursor node { nullifier } } pageInfo { hasNextPage endCursor startCursor } } }`, nil},
+		{"nullifier uses of a player", `query($w: NullifierFilter) { usedNullifiers(where: $w, orderBy: BLOCK_ASC, first: 2) { totalCount nodes { nullifier verified block { height } } pageInfo { endCursor } } }`,
+			map[string]any{"w": map[string]any{"player": "0x" + strings.ToUpper(storetest.Address(2)[2:]), "verified": true, "chain": "abstract", "height": map[string]any{"gte": 2}}}},
+		{"reuse attempts, every field", `{ reuseAttempts(first: 5) { totalCount nodes { __typename nullifier contract player kind claimedXP txHash logIndex block { height confirmations } }
+			pageInfo { hasNextPage } } d: reuseAttempts(where: {kind: DUPLICATE_USE}, first: 3) { nodes { kind claimedXP } } }`, nil},
+		{"reuse attempts of a nullifier", `{ reuseAttempts(where: {nullifier: "0x` + storetest.Hash("nullifier", 1) + `", contract: "` + storetest.Address(900) + `"}, orderBy: BLOCK_ASC, first: 10) { totalCount nodes { player txHash } } }`, nil},
+		{"badge claims, every field", `{ badgeClaims(first: 4) { totalCount nodes { __typename contract standard player tokenId xpEarned season runId tier txHash logIndex block { height time } }
+			edges { cursor node { tokenId } } pageInfo { hasNextPage endCursor } } }`, nil},
+		{"badge claims by tier and season", `{ badgeClaims(where: {tier: [PARTICIPATION, COMMON, RARE], season: "1", player: "` + storetest.Address(1) + `"}, first: 10) { totalCount nodes { tokenId tier } }
+			t: badgeClaims(where: {tokenId: "3"}, first: 1) { nodes { tokenId } } }`, nil},
 		// gqlgen's own: errors and fields the fast path does not know.
+		{"a bad address", `query($w: NullifierFilter) { usedNullifiers(where: $w, first: 2) { totalCount } }`, map[string]any{"w": map[string]any{"player": "0x12"}}},
 		{"a list's bad cursor", `{ registrations(after: "garbage") { totalCount } }`, nil},
 		{"a list page too large", `{ registrations(first: 51) { totalCount } }`, nil},
 		{"the default page, over this gateway's largest", `{ registrations { nodes { txid } } }`, nil},
@@ -112,7 +136,7 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		{"another root field", `{ nft(id: "` + a + `") { id } _meta { chains { chain } } }`, nil},
 	}
 	gqlgens := []string{"bad id", "too many ids", "bad cursor", "page too large", "negative page", "a registration's record", "a record's problems", "another root field",
-		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs"}
+		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs", "a bad address"}
 	for _, c := range cases {
 		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
 		want := rawPost(t, generated, body)

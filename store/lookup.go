@@ -324,9 +324,11 @@ func (s *Store) NullifiersByHash(ctx context.Context, hashes []string, cols Null
 	}
 }
 
-// maxBatchedHashes bounds one batched statement (and a lookup that may
-// join one): larger lookups are batches already.
-const maxBatchedHashes = 1000
+// maxBatchedHashes bounds one shared statement, and so the lookups that
+// may join one: larger lookups are batches already, and a statement of as
+// many hashes as a verifier sends at most (100 in make bench's workload)
+// keeps the plan such lookups get.
+const maxBatchedHashes = 100
 
 // hashBatches are the lookups waiting for a connection.
 type hashBatches struct {

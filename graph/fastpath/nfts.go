@@ -70,7 +70,10 @@ func (s *NFTs) Exec(ctx context.Context) graphql.ResponseHandler {
 	}
 }
 
-var nftRoots = map[string]string{"nft": "NFT!", "nfts": "[NFT!]!", "registrations": "RegistrationConnection!"}
+var nftRoots = map[string]string{
+	"nft": "NFT!", "nfts": "[NFT!]!", "registrations": "RegistrationConnection!", "usedNullifiers": "NullifierUseConnection!",
+	"reuseAttempts": "ReuseAttemptConnection!", "badgeClaims": "BadgeClaimConnection!",
+}
 
 // nftSelectable are the fields the NFT fast path renders, by type (see
 // selectable). Fields it leaves to gqlgen: a registration's nft and
@@ -111,7 +114,37 @@ var nftSelectable = map[string]map[string]selectableField{
 		"totalCount": {typ: "Int!"},
 	},
 	"RegistrationEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "Registration!", child: "Registration"}},
-	"PageInfo":         {"__typename": {typ: "String!"}, "hasNextPage": {typ: "Boolean!"}, "endCursor": {typ: "String"}, "startCursor": {typ: "String"}},
+	"NullifierUse": {
+		"__typename": {typ: "String!"}, "nullifier": {typ: "Bytes32!"}, "contract": {typ: "Address!"}, "event": {typ: "String!"},
+		"player": {typ: "Address!"}, "claimedXP": {typ: "BigInt!"}, "threshold": {typ: "BigInt"}, "verified": {typ: "Boolean!"},
+		"txHash": {typ: "Bytes32!"}, "logIndex": {typ: "Int!"}, "block": {typ: "BlockPosition!", child: "BlockPosition"},
+	},
+	"ReuseAttempt": {
+		"__typename": {typ: "String!"}, "nullifier": {typ: "Bytes32!"}, "contract": {typ: "Address!"}, "player": {typ: "Address!"},
+		"kind": {typ: "ReuseKind!"}, "claimedXP": {typ: "BigInt"}, "txHash": {typ: "Bytes32!"}, "logIndex": {typ: "Int!"},
+		"block": {typ: "BlockPosition!", child: "BlockPosition"},
+	},
+	"BadgeClaim": {
+		"__typename": {typ: "String!"}, "contract": {typ: "Address!"}, "standard": {typ: "TokenStandard!"}, "player": {typ: "Address!"},
+		"tokenId": {typ: "BigInt!"}, "xpEarned": {typ: "BigInt!"}, "season": {typ: "BigInt!"}, "runId": {typ: "BigInt"},
+		"tier": {typ: "Tier!"}, "txHash": {typ: "Bytes32!"}, "logIndex": {typ: "Int!"}, "block": {typ: "BlockPosition!", child: "BlockPosition"},
+	},
+	"NullifierUseConnection": {
+		"__typename": {typ: "String!"}, "edges": {typ: "[NullifierUseEdge!]!", child: "NullifierUseEdge"},
+		"nodes": {typ: "[NullifierUse!]!", child: "NullifierUse"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
+	},
+	"NullifierUseEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "NullifierUse!", child: "NullifierUse"}},
+	"ReuseAttemptConnection": {
+		"__typename": {typ: "String!"}, "edges": {typ: "[ReuseAttemptEdge!]!", child: "ReuseAttemptEdge"},
+		"nodes": {typ: "[ReuseAttempt!]!", child: "ReuseAttempt"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
+	},
+	"ReuseAttemptEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "ReuseAttempt!", child: "ReuseAttempt"}},
+	"BadgeClaimConnection": {
+		"__typename": {typ: "String!"}, "edges": {typ: "[BadgeClaimEdge!]!", child: "BadgeClaimEdge"},
+		"nodes": {typ: "[BadgeClaim!]!", child: "BadgeClaim"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
+	},
+	"BadgeClaimEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "BadgeClaim!", child: "BadgeClaim"}},
+	"PageInfo":       {"__typename": {typ: "String!"}, "hasNextPage": {typ: "Boolean!"}, "endCursor": {typ: "String"}, "startCursor": {typ: "String"}},
 }
 
 // nftQuery is a query the NFT fast path answers.
@@ -126,11 +159,10 @@ type nftQuery struct {
 
 type nftField struct {
 	graphql.CollectedField
-	list bool
+	many bool // nfts rather than nft
 	ids  []string
-	// registrations is the page a registrations root field asks for.
-	registrations *listPage
-	page          store.PageOf[store.Registration]
+	// list is the page a list root field asks for.
+	list *listPage
 }
 
 func (s *NFTs) plan(op *graphql.OperationContext) (nftQuery, bool) {
@@ -152,12 +184,12 @@ func (s *NFTs) plan(op *graphql.OperationContext) (nftQuery, bool) {
 				return q, false
 			}
 			nf.ids = []string{id}
-		case "registrations":
-			l, ok := s.planRegistrations(op, f)
-			if !ok || !knownFields(op, nftSelectable, f.Selections, "RegistrationConnection") {
+		case "registrations", "usedNullifiers", "reuseAttempts", "badgeClaims":
+			l, ok := s.planList(op, f)
+			if !ok || !knownFields(op, nftSelectable, f.Selections, listConnections[f.Name]) {
 				return q, false
 			}
-			nf.registrations = l
+			nf.list = l
 			q.fields = append(q.fields, nf)
 			asked = true
 			continue
@@ -166,7 +198,7 @@ func (s *NFTs) plan(op *graphql.OperationContext) (nftQuery, bool) {
 			if args["ids"] == nil || len(raw) > s.lim.MaxNFTIDs {
 				return q, false
 			}
-			nf.list, nf.ids = true, make([]string, len(raw))
+			nf.many, nf.ids = true, make([]string, len(raw))
 			for i, v := range raw {
 				id, err := scalar.UnmarshalInscriptionID(v)
 				if err != nil {
@@ -319,12 +351,8 @@ func (q nftQuery) load(ctx context.Context, s *NFTs, w *nftWriter) (nftData, err
 		})
 	}
 	for i := range q.fields {
-		if f := &q.fields[i]; f.registrations != nil {
-			g.Go(func() error {
-				var err error
-				f.page, err = f.registrations.load(gctx, s.st)
-				return err // a bad cursor: gqlgen says so
-			})
+		if l := q.fields[i].list; l != nil {
+			g.Go(func() error { return l.load(gctx, s.st) }) // a bad cursor: gqlgen says so
 		}
 	}
 	if err := g.Wait(); err != nil {
@@ -426,9 +454,9 @@ func (q nftQuery) run(ctx context.Context, s *NFTs) ([]byte, bool) {
 		switch {
 		case f.Name == "__typename":
 			graphql.MarshalString("Query").MarshalGQL(&w.buf)
-		case f.registrations != nil:
-			w.connection(f.Selections, f.page)
-		case f.list:
+		case f.list != nil:
+			f.list.render(&w, f.Selections)
+		case f.many:
 			w.buf.WriteByte('[')
 			for j, id := range f.ids {
 				if j > 0 {
@@ -698,52 +726,5 @@ func (w *nftWriter) position(sel ast.SelectionSet, p *store.Position) {
 }
 
 func (w *nftWriter) connection(sel ast.SelectionSet, pg store.PageOf[store.Registration]) {
-	w.object(sel, "RegistrationConnection", func(f graphql.CollectedField) {
-		switch f.Name {
-		case "totalCount":
-			w.put(graphql.MarshalInt(pg.Total))
-		case "nodes":
-			w.buf.WriteByte('[')
-			for i := range pg.Rows {
-				if i > 0 {
-					w.buf.WriteByte(',')
-				}
-				w.registration(f.Selections, &pg.Rows[i])
-			}
-			w.buf.WriteByte(']')
-		case "edges":
-			w.buf.WriteByte('[')
-			for i := range pg.Rows {
-				if i > 0 {
-					w.buf.WriteByte(',')
-				}
-				w.object(f.Selections, "RegistrationEdge", func(e graphql.CollectedField) {
-					switch e.Name {
-					case "cursor":
-						w.put(graphql.MarshalString(pg.Cursors[i]))
-					case "node":
-						w.registration(e.Selections, &pg.Rows[i])
-					}
-				})
-			}
-			w.buf.WriteByte(']')
-		case "pageInfo":
-			w.object(f.Selections, "PageInfo", func(p graphql.CollectedField) {
-				switch p.Name {
-				case "hasNextPage":
-					w.put(graphql.MarshalBoolean(pg.HasNext))
-				case "startCursor", "endCursor":
-					if len(pg.Cursors) == 0 {
-						w.buf.WriteString("null")
-						return
-					}
-					c := pg.Cursors[0]
-					if p.Name == "endCursor" {
-						c = pg.Cursors[len(pg.Cursors)-1]
-					}
-					w.put(graphql.MarshalString(c))
-				}
-			})
-		}
-	})
+	connectionOf(w, sel, "Registration", pg, w.registration)
 }

@@ -6,7 +6,7 @@
 //	limits/     what an operation may cost, and where its cost is computed
 //	cache/      NFT status and whole responses, kept in step by the event log
 //	realtime/   the event-log follower, the broker, subscriptions, the fan-out
-//	fastpath/   nullifier lookups and NFT status without gqlgen's per-item execution
+//	fastpath/   nullifier lookups, NFT status and lists without gqlgen's per-item execution
 //	transport/  HTTP: transports, request ids, CORS, rate limits, errors
 //	graphiql/   the GraphiQL page, served from the binary
 package graph

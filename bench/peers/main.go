@@ -67,6 +67,12 @@ type report struct {
 	memory   []string
 	pgConf   string
 	regs     int
+
+	// For the targets: uncached p95 by registrations per NFT, the cold
+	// page's CPU, RSS at the end over RSS after a minute.
+	uncachedP95 map[int]time.Duration
+	coldCPU     time.Duration
+	memRatio    float64
 }
 
 type peerRow struct {
@@ -209,7 +215,7 @@ func bench(ctx context.Context, c config, log *slog.Logger) error {
 	if err := waitFor(ctx, herald.url, probe, time.Minute); err != nil {
 		return err
 	}
-	rep.memory = soak(c, herald, stored)
+	rep.memory, rep.memRatio = soak(c, herald, stored)
 	return os.WriteFile(c.out, []byte(rep.markdown(c)), 0o644)
 }
 
@@ -283,6 +289,10 @@ SELECT inscription_id, count(*) AS n FROM registrations WHERE inscription_id IN 
 		if err != nil {
 			return err
 		}
+		if rep.uncachedP95 == nil {
+			rep.uncachedP95 = map[int]time.Duration{}
+		}
+		rep.uncachedP95[n] = h.pct(0.95)
 		rep.uncached = append(rep.uncached, fmt.Sprintf("| %s | %.2f | %.2f | %.0f | %.2f |",
 			count(n), ms(h.pct(0.5)), ms(h.pct(0.95)), h.rate(), 1000/b.rate()))
 	}
@@ -293,6 +303,7 @@ SELECT inscription_id, count(*) AS n FROM registrations WHERE inscription_id IN 
 		rs = append(rs, drive(hs.URL, 1, d, uint64(100+r), groups, w.herald))
 	}
 	h := median(rs)
+	rep.coldCPU = h.cpuPer("server")
 	rep.cold = fmt.Sprintf("`nfts(ids)` with 100 ids, caches off, 1 client: %.1f ms p50, %.1f ms p95; CPU per request %.1f ms in the gateway's process (its client included), %.1f ms in PostgreSQL",
 		ms(h.pct(0.5)), ms(h.pct(0.95)), ms(h.cpuPer("server")), ms(h.cpuPer("postgres")))
 	return nil
@@ -300,7 +311,7 @@ SELECT inscription_id, count(*) AS n FROM registrations WHERE inscription_id IN 
 
 // soak sends cache-hostile traffic — new variables on every request —
 // for c.soak and samples herald's resident set.
-func soak(c config, herald *process, stored int) []string {
+func soak(c config, herald *process, stored int) ([]string, float64) {
 	mix := []workload{nfts100(), hundredNullifiers(stored)}
 	mix = append(mix, lists()...)
 	random := func(cl *client) error {
@@ -333,11 +344,12 @@ func soak(c config, herald *process, stored int) []string {
 		}
 		lines = append(lines, fmt.Sprintf("| %s | %.0f | %d | %d |", at, float64(rss)/(1<<20), r.requests, r.errors))
 	}
+	ratio := 0.0
 	if oneMinute > 0 {
-		last := processRSS(herald.pids()[0])
-		lines = append(lines, fmt.Sprintf("\nRSS at the end / RSS after 1 minute: **%.2f×**", float64(last)/float64(oneMinute)))
+		ratio = float64(processRSS(herald.pids()[0])) / float64(oneMinute)
+		lines = append(lines, fmt.Sprintf("\nRSS at the end / RSS after 1 minute: **%.2f×**", ratio))
 	}
-	return lines
+	return lines, ratio
 }
 
 // goBenchmarks runs herald's Go benchmarks against the server (storetest

@@ -57,6 +57,7 @@ func (r *report) markdown(c config) string {
 	p("")
 	p("PostgreSQL: herald's embedded launcher, **fsync on** (%s), one server for every peer and every benchmark below, ingest included.", r.pgConf)
 	p("")
+	r.targets(p)
 	p("## herald beside PostGraphile and the database's ceiling")
 	p("")
 	p("The same rows for every peer: %s registrations (%s NFTs with %d each, %s NFTs with 1–3, and one NFT each with %s),",
@@ -139,4 +140,65 @@ func (r *report) markdown(c config) string {
 		p("request, from /proc/stat: on a shared host it moves less than throughput does.")
 	}
 	return b.String()
+}
+
+// targets checks issue #13's targets against this run's figures.
+func (r *report) targets(p func(string, ...any)) {
+	row := func(name string, stored int) *peerRow {
+		for i := range r.peers {
+			if r.peers[i].workload.name == name && (stored == 0 || r.peers[i].stored == stored) {
+				return &r.peers[i]
+			}
+		}
+		return nil
+	}
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**not met**"
+	}
+	p("## Issue #13's targets in this run")
+	p("")
+	p("| target | this run | |")
+	p("|---|---|---|")
+	worst := time.Duration(0)
+	for _, n := range costNs {
+		worst = max(worst, r.uncachedP95[n])
+	}
+	p("| uncached `nft(id)` p95 ≤ 2 ms at 1 client, 10 to 20,000 registrations | worst p95 %.2f ms | %s |", ms(worst), met(len(r.uncachedP95) == len(costNs) && worst <= 2*time.Millisecond))
+	if h := row("`nfts(ids)`, 100 ids", 0); h != nil {
+		m := median(h.herald)
+		errs, _ := errorsOf(h.herald)
+		p("| `nfts(ids)`, 100 ids: ≤ 3 ms server CPU warm, no errors at %d clients | %.2f ms, %d errors | %s |", 50, ms(m.cpuPer("server")), errs, met(m.cpuPer("server") <= 3*time.Millisecond && errs == 0))
+	}
+	if h := row("`nfts(ids)`, 100 cold ids", 0); h != nil {
+		m := median(h.herald)
+		errs, _ := errorsOf(h.herald)
+		p("| `nfts(ids)`, 100 ids: ≤ 15 ms server CPU cold, no errors | %.2f ms (never-asked NFTs, live herald; %.1f ms with caches off, client included), %d errors | %s |",
+			ms(m.cpuPer("server")), ms(r.coldCPU), errs, met(m.cpuPer("server") <= 15*time.Millisecond && errs == 0))
+	}
+	for _, t := range []struct {
+		name string
+		want float64
+	}{{"one nullifier", 0.5}, {"100 nullifiers", 0.9}} {
+		for _, stored := range []int{1_000_000, 5_000_000} {
+			if h := row(t.name, stored); h != nil && len(h.ceiling) > 0 {
+				x := median(h.herald).rate() / median(h.ceiling).rate()
+				p("| %s over %s: ≥ %.1f× the pgbench ceiling | %.2f× | %s |", t.name, count(stored), t.want, x, met(x >= t.want))
+			}
+		}
+	}
+	for _, name := range []string{"latest registrations", "registrations of a collection", "badges of a holder", "claims of a player",
+		"nullifier uses of a player", "reuse attempts of a player", "player with badges"} {
+		if h := row(name, 0); h != nil {
+			a, b := median(h.herald), median(h.pgl)
+			x := a.rate() / b.rate()
+			less := a.cpuPer("server")+a.cpuPer("postgres") < b.cpuPer("server")+b.cpuPer("postgres")
+			p("| list %q: ≥ 2× PostGraphile's req/s, less CPU per page | %.2f×, %.2f vs %.2f ms (server + PostgreSQL) | %s |", name, x,
+				ms(a.cpuPer("server")+a.cpuPer("postgres")), ms(b.cpuPer("server")+b.cpuPer("postgres")), met(x >= 2 && less))
+		}
+	}
+	p("| memory: RSS after the run ≤ 2× RSS after 1 minute | %.2f× | %s |", r.memRatio, met(r.memRatio > 0 && r.memRatio <= 2))
+	p("")
 }

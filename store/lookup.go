@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"golang.org/x/sync/errgroup"
 )
 
 // Batch lookups for the gateway's dataloaders: each takes many keys and costs
@@ -38,8 +39,9 @@ type CollectionHeight struct {
 }
 
 // NFTSummaries returns a summary per id, aligned with ids, from the NFT
-// summaries (derived state): two statements whatever the number of ids, each
-// reading a few rows per NFT however many registrations it has.
+// summaries (derived state) joined to each one's newest registration: one
+// statement whatever the number of ids, reading a few rows per NFT however
+// many registrations it has.
 func (s *Store) NFTSummaries(ctx context.Context, ids []string) ([]NFTSummary, error) {
 	out := make([]NFTSummary, len(ids))
 	at := make(map[string][]int, len(ids))
@@ -50,46 +52,50 @@ func (s *Store) NFTSummaries(ctx context.Context, ids []string) ([]NFTSummary, e
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var groups []nftSummary
-	if err := s.db.NewSelect().Model(&groups).
-		Where("inscription_id IN (?) AND status = ?", bun.In(ids), StatusValid).Scan(ctx); err != nil {
+	// Every summary names a registration it counts: the join finds one.
+	rs, err := s.db.QueryContext(ctx, `SELECT s.registrations, s.first_height, `+prefixed("r.", registrationColumns)+`
+		FROM nft_summaries s
+		JOIN registrations r ON r.chain = s.chain AND r.txid = s.last_txid AND r.collection = s.collection
+		WHERE s.inscription_id IN (?) AND s.status = ?`, bun.In(ids), StatusValid)
+	if err != nil {
 		return nil, fmt.Errorf("NFT summaries: %w", err)
 	}
-	// The last registration of each NFT is the newest of its groups'.
-	newest := make(map[string]*nftSummary, len(ids))
-	for i := range groups {
-		g := &groups[i]
-		for _, j := range at[g.InscriptionID] {
-			out[j].ValidCount += g.Registrations
-			out[j].Oldest = append(out[j].Oldest, CollectionHeight{Chain: g.Chain, Collection: g.Collection, Height: g.FirstHeight, Count: g.Registrations})
+	defer rs.Close()
+	for rs.Next() {
+		var n, firstHeight int64
+		r := new(Registration)
+		if err := rs.Scan(append([]any{&n, &firstHeight}, r.scanTargets()...)...); err != nil {
+			return nil, fmt.Errorf("NFT summaries: %w", err)
 		}
-		if n := newest[g.InscriptionID]; n == nil || cmp.Or(cmp.Compare(g.LastHeight, n.LastHeight), cmp.Compare(g.LastTxIndex, n.LastTxIndex),
-			strings.Compare(g.LastTxID, n.LastTxID), strings.Compare(g.Collection, n.Collection)) > 0 {
-			newest[g.InscriptionID] = g
-		}
-	}
-	if len(newest) == 0 {
-		return out, nil
-	}
-	keys := make([][]any, 0, len(newest))
-	for _, g := range newest {
-		keys = append(keys, []any{g.Chain, g.LastTxID, g.Collection})
-	}
-	var last []Registration
-	if err := s.db.NewSelect().Model(&last).Where("(chain, txid, collection) IN (?)", bun.In(keys)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("last registrations: %w", err)
-	}
-	for i := range last {
-		r := &last[i]
 		for _, j := range at[r.InscriptionID] {
-			out[j].Last = r
+			o := &out[j]
+			o.ValidCount += n
+			o.Oldest = append(o.Oldest, CollectionHeight{Chain: r.Chain, Collection: r.Collection, Height: firstHeight, Count: n})
+			// The last registration is the newest of its groups'.
+			if o.Last == nil || cmp.Or(cmp.Compare(r.BlockHeight, o.Last.BlockHeight), cmp.Compare(r.TxIndex, o.Last.TxIndex),
+				strings.Compare(r.TxID, o.Last.TxID), strings.Compare(r.Collection, o.Last.Collection)) > 0 {
+				o.Last = r
+			}
 		}
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("NFT summaries: %w", err)
 	}
 	return out, nil
 }
 
+// prefixed qualifies each of a comma-separated column list.
+func prefixed(prefix, columns string) string {
+	cs := strings.Split(columns, ",")
+	for i, c := range cs {
+		cs[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cs, ", ")
+}
+
 // RegistrationsOfNFTs returns the same page of each NFT's registration
-// attempts (newest first), aligned with ids, in one statement.
+// attempts (newest first), aligned with ids, in one statement (and, with
+// p.WithTotal, their counts in another at the same time).
 func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, p Page) ([]PageOf[Registration], error) {
 	out := make([]PageOf[Registration], len(ids))
 	if len(ids) == 0 {
@@ -121,9 +127,34 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 			SELECT * FROM registrations WHERE inscription_id = k.id` + where + `
 			ORDER BY block_height DESC, tx_index DESC, txid DESC, collection DESC
 			LIMIT ?) r`
-	rows, err := s.scanRegistrations(ctx, q, args...)
+	// The count, when asked for, is read at the same time, on another
+	// connection: from the NFT summaries, a few rows per NFT.
+	type count struct {
+		ID string `bun:"inscription_id"`
+		N  int    `bun:"n"`
+	}
+	var counts []count
+	g, gctx := errgroup.WithContext(ctx)
+	if p.WithTotal {
+		g.Go(func() error {
+			q := s.db.NewSelect().Model((*nftSummary)(nil)).ColumnExpr("inscription_id, sum(registrations) AS n").
+				Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
+			if len(status) > 0 {
+				q = q.Where("status IN (?)", bun.In(status))
+			}
+			if err := q.Scan(gctx, &counts); err != nil {
+				return fmt.Errorf("count registrations of NFTs: %w", err)
+			}
+			return nil
+		})
+	}
+	rows, err := s.scanRegistrations(gctx, q, args...)
 	if err != nil {
+		_ = g.Wait()
 		return nil, fmt.Errorf("registrations of NFTs: %w", err)
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	byID := make(map[string]*PageOf[Registration], len(ids))
 	for _, r := range rows {
@@ -139,29 +170,13 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 		pg.Rows = append(pg.Rows, r)
 		pg.Cursors = append(pg.Cursors, encodeCursor(registrationOrder.values(&r)))
 	}
-	if p.WithTotal {
-		// Counted from the NFT summaries: a few rows per NFT, not every
-		// registration.
-		var counts []struct {
-			ID string `bun:"inscription_id"`
-			N  int    `bun:"n"`
+	for _, c := range counts {
+		pg := byID[c.ID]
+		if pg == nil {
+			pg = &PageOf[Registration]{}
+			byID[c.ID] = pg
 		}
-		q := s.db.NewSelect().Model((*nftSummary)(nil)).ColumnExpr("inscription_id, sum(registrations) AS n").
-			Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
-		if len(status) > 0 {
-			q = q.Where("status IN (?)", bun.In(status))
-		}
-		if err := q.Scan(ctx, &counts); err != nil {
-			return nil, fmt.Errorf("count registrations of NFTs: %w", err)
-		}
-		for _, c := range counts {
-			pg := byID[c.ID]
-			if pg == nil {
-				pg = &PageOf[Registration]{}
-				byID[c.ID] = pg
-			}
-			pg.Total = c.N
-		}
+		pg.Total = c.N
 	}
 	for i, id := range ids {
 		if pg := byID[id]; pg != nil {
@@ -189,12 +204,17 @@ func (s *Store) scanRegistrations(ctx context.Context, query string, args ...any
 	for rs.Next() {
 		rows = append(rows, Registration{})
 		r := &rows[len(rows)-1]
-		if err := rs.Scan(&r.Chain, &r.BlockHeight, &r.BlockHash, &r.BlockTime, &r.TxID, &r.Collection, &r.TxIndex,
-			&r.InscriptionID, &r.ExpiryHeight, &r.Creator, &r.PaidSats, &r.MinFeeSats, (*string)(&r.Status)); err != nil {
+		if err := rs.Scan(r.scanTargets()...); err != nil {
 			return nil, err
 		}
 	}
 	return rows, rs.Err()
+}
+
+// scanTargets are r's fields in registrationColumns' order.
+func (r *Registration) scanTargets() []any {
+	return []any{&r.Chain, &r.BlockHeight, &r.BlockHash, &r.BlockTime, &r.TxID, &r.Collection, &r.TxIndex,
+		&r.InscriptionID, &r.ExpiryHeight, &r.Creator, &r.PaidSats, &r.MinFeeSats, (*string)(&r.Status)}
 }
 
 // RecordsByFeeTxID returns, per fee txid, the first record naming it (nil

@@ -180,6 +180,9 @@ func (c *Status) PutPage(k PageKey, version uint64, pg store.PageOf[store.Regist
 		if e.pages == nil {
 			e.pages = make(map[PageKey]store.PageOf[store.Registration])
 		}
+		// Kept at its length: a page read by appending holds up to
+		// twice the rows it has.
+		pg.Rows, pg.Cursors = slices.Clip(slices.Clone(pg.Rows)), slices.Clip(slices.Clone(pg.Cursors))
 		e.pages[k] = pg
 		return true
 	})

@@ -52,7 +52,7 @@ contracts:
 graphiql:
 	./graph/graphiql/build.sh
 
-## bench: every benchmark; writes docs/benchmarks.md with the machine and the date.
+## bench: herald beside PostGraphile and pgbench on the same rows, and the Go benchmarks, fsync on; writes docs/benchmarks.md.
 bench: tools
 	./scripts/bench.sh
 

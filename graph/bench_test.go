@@ -178,7 +178,13 @@ func benchNFTStatus(b *testing.B, configure ...func(*graph.Options)) {
 
 // BenchmarkNullifierLookups: 100 hashes per request over 1,000,000 stored
 // nullifiers, 50 concurrent clients.
-func BenchmarkNullifierLookups(b *testing.B) {
+func BenchmarkNullifierLookups(b *testing.B) { benchNullifiers(b, 100) }
+
+// BenchmarkNullifierLookup: one hash per request, 50 concurrent clients:
+// the verifier checking proofs one at a time.
+func BenchmarkNullifierLookup(b *testing.B) { benchNullifiers(b, 1) }
+
+func benchNullifiers(b *testing.B, perRequest int) {
 	e := benchEnv(b)
 	const stored = 1_000_000
 	ctx := context.Background()
@@ -196,7 +202,7 @@ func BenchmarkNullifierLookups(b *testing.B) {
 	hash := func(i int) string { return fmt.Sprintf("0x%064x", i) }
 	bodies := make([][]byte, 64)
 	for r := range bodies {
-		hashes := make([]string, 100)
+		hashes := make([]string, perRequest)
 		for i := range hashes {
 			// Mostly used nullifiers, some unused: a real page mixes both.
 			n := (r*7919 + i*104729) % (stored + stored/10)
@@ -232,7 +238,7 @@ func BenchmarkNullifierLookups(b *testing.B) {
 	})
 	elapsed := time.Since(start).Seconds()
 	b.ReportMetric(float64(b.N)/elapsed, "req/s")
-	b.ReportMetric(float64(b.N*100)/elapsed, "lookups/s")
+	b.ReportMetric(float64(b.N*perRequest)/elapsed, "lookups/s")
 	cpuPerOp(b, cpu0, cpuOK)
 	lat.report(b, "")
 }
@@ -242,4 +248,65 @@ func applyBlocksTB(tb testing.TB, s *store.Store, blocks []store.Block) {
 	if err := s.Apply(context.Background(), store.Batch{Chain: btcChain, Blocks: blocks, Head: blocks[len(blocks)-1].Height, KeepBlocks: 100}); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// BenchmarkRegistrationPages: 50 concurrent clients reading the newest 50
+// registrations of a collection, then the next 50.
+func BenchmarkRegistrationPages(b *testing.B) {
+	e := benchEnv(b)
+	blocks := bitcoinBlocks(400)
+	for i := range blocks {
+		for j := range 50 {
+			blocks[i].Registrations = append(blocks[i].Registrations, registration(nftID(i*50+j), txid("page", i, j), int32(j), store.StatusValid, 50000))
+		}
+	}
+	if err := e.writer.Apply(context.Background(), store.Batch{Chain: btcChain, Blocks: blocks, Head: 400, KeepBlocks: 500}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.writer.DB().ExecContext(context.Background(), "ANALYZE registrations"); err != nil {
+		b.Fatal(err)
+	}
+	query := `query($after: String) { registrations(where: {collection: "demo"}, orderBy: BLOCK_DESC, first: 50, after: $after) {
+		nodes { txid inscriptionId status paidSats block { height } } pageInfo { endCursor hasNextPage } } }`
+	first, _ := json.Marshal(map[string]any{"query": query})
+	var page struct {
+		Data struct {
+			Registrations struct{ PageInfo struct{ EndCursor string } }
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
+	url := e.srv.URL + "/graphql"
+	resp, err := client.Post(url, "application/json", bytes.NewReader(first))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	next, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"after": page.Data.Registrations.PageInfo.EndCursor}})
+	var lat latencies
+	var n sync.Mutex
+	k := 0
+	b.SetParallelism(max(50/runtime.GOMAXPROCS(0), 1))
+	b.ResetTimer()
+	cpu0, cpuOK := machineCPU()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n.Lock()
+			body := [][]byte{first, next}[k%2]
+			k++
+			n.Unlock()
+			t0 := time.Now()
+			if err := postJSON(client, url, body); err != nil {
+				b.Error(err)
+				return
+			}
+			lat.add(time.Since(t0))
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "pages/s")
+	cpuPerOp(b, cpu0, cpuOK)
+	lat.report(b, "")
 }

@@ -18,6 +18,9 @@ func GeneratedOnly(o *Options) { o.generatedOnly = true }
 // FastPathAnswers is how many queries the nullifier fast path answered.
 func FastPathAnswers(g *Gateway) int64 { return g.fast.Answered() }
 
+// NFTFastPathAnswers is how many queries the NFT fast path answered.
+func NFTFastPathAnswers(g *Gateway) int64 { return g.fastNFTs.Answered() }
+
 // StatusCachePosition is the newest event the status cache has applied.
 func StatusCachePosition(g *Gateway) int64 { return g.status.Position() }
 

@@ -6,7 +6,7 @@
 //	limits/     what an operation may cost, and where its cost is computed
 //	cache/      NFT status and whole responses, kept in step by the event log
 //	realtime/   the event-log follower, the broker, subscriptions, the fan-out
-//	fastpath/   nullifier lookups without gqlgen's per-item execution
+//	fastpath/   nullifier lookups, NFT status and lists without gqlgen's per-item execution
 //	transport/  HTTP: transports, request ids, CORS, rate limits, errors
 //	graphiql/   the GraphiQL page, served from the binary
 package graph
@@ -116,6 +116,7 @@ type Gateway struct {
 	fanOut    *realtime.FanOut
 	http      *transport.HTTP
 	fast      *fastpath.Nullifiers
+	fastNFTs  *fastpath.NFTs
 	gql       *handler.Server
 	// gatherer reads the gateway's own metrics back for the status page.
 	gatherer prometheus.Gatherer
@@ -186,6 +187,10 @@ func New(opts Options) (*Gateway, error) {
 			return nil, err
 		}
 		schema = g.fast
+		if g.fastNFTs, err = fastpath.NewNFTs(schema, opts.Store, g.status, opts.Limits); err != nil {
+			return nil, err
+		}
+		schema = g.fastNFTs
 	}
 	srv := handler.New(schema)
 	g.http.AddTransports(srv)

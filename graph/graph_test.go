@@ -84,8 +84,15 @@ func newEnv(t testing.TB, lim limits.Limits) *env {
 // database at url, which writer writes.
 func newEnvOn(t testing.TB, writer *store.Store, url string, lim limits.Limits, configure ...func(*graph.Options)) *env {
 	t.Helper()
+	return newEnvPool(t, writer, url, 0, lim, configure...)
+}
+
+// newEnvPool is newEnvOn with a gateway pool of conns connections (0: the
+// default).
+func newEnvPool(t testing.TB, writer *store.Store, url string, conns int, lim limits.Limits, configure ...func(*graph.Options)) *env {
+	t.Helper()
 	counter := &statementCounter{}
-	reader, err := store.Open(context.Background(), url, store.WithQueryHook(counter))
+	reader, err := store.Open(context.Background(), url, store.WithQueryHook(counter), store.WithMaxConns(conns))
 	if err != nil {
 		t.Fatal(err)
 	}

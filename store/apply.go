@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -72,6 +74,9 @@ func (s *Store) Apply(ctx context.Context, b Batch) error {
 			return err
 		}
 		if err := adjustXP(ctx, w, b.Chain, uses, 1); err != nil {
+			return err
+		}
+		if err := adjustNFTSummaries(ctx, w, rows.registrations, 1); err != nil {
 			return err
 		}
 		if err := s.advanceChain(ctx, tx, b, ev); err != nil {
@@ -365,6 +370,78 @@ func adjustXP(ctx context.Context, w writer, chain string, uses []NullifierUse, 
 		if _, err := w.tx.NewDelete().Model((*PlayerXP)(nil)).
 			Where("chain = ? AND uses = 0 AND player IN (?)", chain, bun.In(order)).Exec(ctx); err != nil {
 			return fmt.Errorf("drop players without XP: %w", err)
+		}
+	}
+	return nil
+}
+
+// adjustNFTSummaries adds (sign 1) or takes back (sign -1) registrations
+// in the NFT summaries. Counts are sums, and the oldest height is kept by a
+// rollback, which removes only rows above every row it keeps on the chain;
+// the newest registration of a row that keeps some is read again from
+// those it keeps (by index, newest first), so apply-then-rollback restores
+// the summaries exactly.
+func adjustNFTSummaries(ctx context.Context, w writer, regs []Registration, sign int64) error {
+	if len(regs) == 0 {
+		return nil
+	}
+	type key struct {
+		id, chain, collection string
+		status                RegistrationStatus
+	}
+	byKey := make(map[key]*nftSummary)
+	var order []key
+	for i := range regs {
+		r := &regs[i]
+		k := key{r.InscriptionID, r.Chain, r.Collection, r.Status}
+		d, ok := byKey[k]
+		if !ok {
+			d = &nftSummary{InscriptionID: k.id, Chain: k.chain, Collection: k.collection, Status: k.status,
+				FirstHeight: r.BlockHeight, LastHeight: r.BlockHeight, LastTxIndex: r.TxIndex, LastTxID: r.TxID}
+			byKey[k] = d
+			order = append(order, k)
+		}
+		d.Registrations++
+		d.FirstHeight = min(d.FirstHeight, r.BlockHeight)
+		if cmp.Or(cmp.Compare(r.BlockHeight, d.LastHeight), cmp.Compare(r.TxIndex, d.LastTxIndex), strings.Compare(r.TxID, d.LastTxID)) > 0 {
+			d.LastHeight, d.LastTxIndex, d.LastTxID = r.BlockHeight, r.TxIndex, r.TxID
+		}
+	}
+	rows := make([]nftSummary, len(order))
+	for i, k := range order {
+		rows[i] = *byKey[k]
+	}
+	if err := stage(ctx, w, "nft_summaries", "nft_summary_deltas", rows); err != nil {
+		return fmt.Errorf("stage NFT summaries: %w", err)
+	}
+	const same = `(s.inscription_id, s.chain, s.collection, s.status) = (d.inscription_id, d.chain, d.collection, d.status)`
+	if sign > 0 {
+		const newer = `(EXCLUDED.last_height, EXCLUDED.last_tx_index, EXCLUDED.last_txid) > (s.last_height, s.last_tx_index, s.last_txid)`
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO nft_summaries AS s
+			SELECT * FROM nft_summary_deltas
+			ON CONFLICT (inscription_id, chain, collection, status) DO UPDATE SET
+				registrations = s.registrations + EXCLUDED.registrations,
+				first_height = least(s.first_height, EXCLUDED.first_height),
+				last_height = CASE WHEN `+newer+` THEN EXCLUDED.last_height ELSE s.last_height END,
+				last_tx_index = CASE WHEN `+newer+` THEN EXCLUDED.last_tx_index ELSE s.last_tx_index END,
+				last_txid = CASE WHEN `+newer+` THEN EXCLUDED.last_txid ELSE s.last_txid END`); err != nil {
+			return fmt.Errorf("adjust NFT summaries: %w", err)
+		}
+		return nil
+	}
+	for _, step := range []struct{ what, sql string }{
+		{"take back registrations", `UPDATE nft_summaries s SET registrations = s.registrations - d.registrations
+			FROM nft_summary_deltas d WHERE ` + same},
+		{"drop empty summaries", `DELETE FROM nft_summaries s USING nft_summary_deltas d
+			WHERE ` + same + ` AND s.registrations = 0`},
+		{"read the newest registrations again", `UPDATE nft_summaries s SET (last_height, last_tx_index, last_txid) = (
+				SELECT r.block_height, r.tx_index, r.txid FROM registrations r
+				WHERE r.inscription_id = s.inscription_id AND r.chain = s.chain AND r.collection = s.collection AND r.status = s.status
+				ORDER BY r.block_height DESC, r.tx_index DESC, r.txid DESC LIMIT 1)
+			FROM nft_summary_deltas d WHERE ` + same},
+	} {
+		if _, err := w.tx.ExecContext(ctx, step.sql); err != nil {
+			return fmt.Errorf("NFT summaries: %s: %w", step.what, err)
 		}
 	}
 	return nil

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"golang.org/x/sync/errgroup"
 )
 
 // Batch lookups for the gateway's dataloaders: each takes many keys and costs
@@ -36,9 +38,11 @@ type CollectionHeight struct {
 	Count      int64  `bun:"n"`
 }
 
-// NFTSummaries returns a summary per id, aligned with ids. asOf, when set,
-// reads the registrations at or below that height.
-func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]NFTSummary, error) {
+// NFTSummaries returns a summary per id, aligned with ids, from the NFT
+// summaries (derived state) joined to each one's newest registration: one
+// statement whatever the number of ids, reading a few rows per NFT however
+// many registrations it has.
+func (s *Store) NFTSummaries(ctx context.Context, ids []string) ([]NFTSummary, error) {
 	out := make([]NFTSummary, len(ids))
 	at := make(map[string][]int, len(ids))
 	for i, id := range ids {
@@ -48,45 +52,51 @@ func (s *Store) NFTSummaries(ctx context.Context, ids []string, asOf *int64) ([]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	valid := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("inscription_id IN (?) AND status = ?", bun.In(ids), StatusValid)
-		if asOf != nil {
-			q = q.Where("block_height <= ?", *asOf)
+	// Every summary names a registration it counts: the join finds one.
+	rs, err := s.db.QueryContext(ctx, `SELECT s.registrations, s.first_height, `+prefixed("r.", registrationColumns)+`
+		FROM nft_summaries s
+		JOIN registrations r ON r.chain = s.chain AND r.txid = s.last_txid AND r.collection = s.collection
+		WHERE s.inscription_id IN (?) AND s.status = ?`, bun.In(ids), StatusValid)
+	if err != nil {
+		return nil, fmt.Errorf("NFT summaries: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var n, firstHeight int64
+		r := new(Registration)
+		if err := rs.Scan(append([]any{&n, &firstHeight}, r.scanTargets()...)...); err != nil {
+			return nil, fmt.Errorf("NFT summaries: %w", err)
 		}
-		return q
-	}
-	var groups []struct {
-		InscriptionID string `bun:"inscription_id"`
-		CollectionHeight
-	}
-	if err := valid(s.db.NewSelect().TableExpr("registrations").
-		ColumnExpr("inscription_id, chain, collection, min(block_height) AS height, count(*) AS n").
-		GroupExpr("inscription_id, chain, collection")).Scan(ctx, &groups); err != nil {
-		return nil, fmt.Errorf("summarise registrations: %w", err)
-	}
-	for _, g := range groups {
-		for _, i := range at[g.InscriptionID] {
-			out[i].ValidCount += g.Count
-			out[i].Oldest = append(out[i].Oldest, g.CollectionHeight)
+		for _, j := range at[r.InscriptionID] {
+			o := &out[j]
+			o.ValidCount += n
+			o.Oldest = append(o.Oldest, CollectionHeight{Chain: r.Chain, Collection: r.Collection, Height: firstHeight, Count: n})
+			// The last registration is the newest of its groups'.
+			if o.Last == nil || cmp.Or(cmp.Compare(r.BlockHeight, o.Last.BlockHeight), cmp.Compare(r.TxIndex, o.Last.TxIndex),
+				strings.Compare(r.TxID, o.Last.TxID), strings.Compare(r.Collection, o.Last.Collection)) > 0 {
+				o.Last = r
+			}
 		}
 	}
-	var last []Registration
-	if err := valid(s.db.NewSelect().Model(&last).
-		DistinctOn("inscription_id").
-		OrderExpr("inscription_id, block_height DESC, tx_index DESC, txid DESC, collection DESC")).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("last registrations: %w", err)
-	}
-	for _, r := range last {
-		for _, i := range at[r.InscriptionID] {
-			out[i].Last = &r
-		}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("NFT summaries: %w", err)
 	}
 	return out, nil
 }
 
+// prefixed qualifies each of a comma-separated column list.
+func prefixed(prefix, columns string) string {
+	cs := strings.Split(columns, ",")
+	for i, c := range cs {
+		cs[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cs, ", ")
+}
+
 // RegistrationsOfNFTs returns the same page of each NFT's registration
-// attempts (newest first), aligned with ids, in one statement.
-func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, asOf *int64, p Page) ([]PageOf[Registration], error) {
+// attempts (newest first), aligned with ids, in one statement (and, with
+// p.WithTotal, their counts in another at the same time).
+func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, p Page) ([]PageOf[Registration], error) {
 	out := make([]PageOf[Registration], len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -98,10 +108,6 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 	if len(status) > 0 {
 		conds = append(conds, "status IN (?)")
 		args = append(args, bun.In(status))
-	}
-	if asOf != nil {
-		conds = append(conds, "block_height <= ?")
-		args = append(args, *asOf)
 	}
 	if p.After != "" {
 		after, err := decodeCursor(p.After, len(registrationOrder.columns))
@@ -116,14 +122,39 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 		where += " AND " + c
 	}
 	args = append(args, first+1)
-	var rows []Registration
-	q := `SELECT r.* FROM unnest(?::text[]) AS k(id)
+	q := `SELECT ` + registrationColumns + ` FROM unnest(?::text[]) AS k(id)
 		CROSS JOIN LATERAL (
 			SELECT * FROM registrations WHERE inscription_id = k.id` + where + `
 			ORDER BY block_height DESC, tx_index DESC, txid DESC, collection DESC
 			LIMIT ?) r`
-	if err := s.db.NewRaw(q, args...).Scan(ctx, &rows); err != nil {
+	// The count, when asked for, is read at the same time, on another
+	// connection: from the NFT summaries, a few rows per NFT.
+	type count struct {
+		ID string `bun:"inscription_id"`
+		N  int    `bun:"n"`
+	}
+	var counts []count
+	g, gctx := errgroup.WithContext(ctx)
+	if p.WithTotal {
+		g.Go(func() error {
+			q := s.db.NewSelect().Model((*nftSummary)(nil)).ColumnExpr("inscription_id, sum(registrations) AS n").
+				Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
+			if len(status) > 0 {
+				q = q.Where("status IN (?)", bun.In(status))
+			}
+			if err := q.Scan(gctx, &counts); err != nil {
+				return fmt.Errorf("count registrations of NFTs: %w", err)
+			}
+			return nil
+		})
+	}
+	rows, err := s.scanRegistrations(gctx, q, args...)
+	if err != nil {
+		_ = g.Wait()
 		return nil, fmt.Errorf("registrations of NFTs: %w", err)
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	byID := make(map[string]*PageOf[Registration], len(ids))
 	for _, r := range rows {
@@ -139,27 +170,13 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 		pg.Rows = append(pg.Rows, r)
 		pg.Cursors = append(pg.Cursors, encodeCursor(registrationOrder.values(&r)))
 	}
-	if p.WithTotal {
-		var counts []struct {
-			ID string `bun:"inscription_id"`
-			N  int    `bun:"n"`
+	for _, c := range counts {
+		pg := byID[c.ID]
+		if pg == nil {
+			pg = &PageOf[Registration]{}
+			byID[c.ID] = pg
 		}
-		q := s.db.NewSelect().TableExpr("registrations").ColumnExpr("inscription_id, count(*) AS n").
-			Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
-		if len(status) > 0 {
-			q = q.Where("status IN (?)", bun.In(status))
-		}
-		if asOf != nil {
-			q = q.Where("block_height <= ?", *asOf)
-		}
-		if err := q.Scan(ctx, &counts); err != nil {
-			return nil, fmt.Errorf("count registrations of NFTs: %w", err)
-		}
-		for _, c := range counts {
-			if pg := byID[c.ID]; pg != nil {
-				pg.Total = c.N
-			}
-		}
+		pg.Total = c.N
 	}
 	for i, id := range ids {
 		if pg := byID[id]; pg != nil {
@@ -167,6 +184,37 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 		}
 	}
 	return out, nil
+}
+
+// registrationColumns are Registration's, in scanRegistrations' order.
+const registrationColumns = `chain, block_height, block_hash, block_time, txid, collection, tx_index,
+	inscription_id, expiry_height, creator, paid_sats, min_fee_sats, status`
+
+// scanRegistrations runs a query of registrationColumns and scans its rows
+// field by field: a page of 100 NFTs' first 20 registrations is 2,000 rows,
+// and bun's scanning by reflection cost more than the query
+// (TestRegistrationColumnsAreTheModels keeps the columns the model's).
+func (s *Store) scanRegistrations(ctx context.Context, query string, args ...any) ([]Registration, error) {
+	rs, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var rows []Registration
+	for rs.Next() {
+		rows = append(rows, Registration{})
+		r := &rows[len(rows)-1]
+		if err := rs.Scan(r.scanTargets()...); err != nil {
+			return nil, err
+		}
+	}
+	return rows, rs.Err()
+}
+
+// scanTargets are r's fields in registrationColumns' order.
+func (r *Registration) scanTargets() []any {
+	return []any{&r.Chain, &r.BlockHeight, &r.BlockHash, &r.BlockTime, &r.TxID, &r.Collection, &r.TxIndex,
+		&r.InscriptionID, &r.ExpiryHeight, &r.Creator, &r.PaidSats, &r.MinFeeSats, (*string)(&r.Status)}
 }
 
 // RecordsByFeeTxID returns, per fee txid, the first record naming it (nil
@@ -246,11 +294,113 @@ const (
 )
 
 // NullifiersByHash returns, per hash, its first uses (one per contract that
-// used it; none when unused), aligned with hashes, with cols read.
+// used it; none when unused), aligned with hashes, with cols read (and
+// perhaps others).
+//
+// Lookups that arrive while every connection of the pool runs one wait
+// together for the next statement instead of one each: a verifier checking
+// proofs one at a time, fifty at once, costs the database a statement per
+// few lookups rather than per lookup. A lookup that finds a connection free
+// runs at once, so batching never adds a wait the pool would not.
 func (s *Store) NullifiersByHash(ctx context.Context, hashes []string, cols NullifierColumns) ([][]NullifierUse, error) {
 	if len(hashes) == 0 {
 		return make([][]NullifierUse, 0), nil
 	}
+	l := &s.byHashBatch
+	l.mu.Lock()
+	if l.running < s.maxConns || len(hashes) > maxBatchedHashes {
+		l.running++
+		l.mu.Unlock()
+		uses, err := s.nullifiersByHash(ctx, hashes, cols)
+		s.nextHashBatch()
+		return uses, err
+	}
+	b := l.pending
+	if b == nil || len(b.hashes)+len(hashes) > maxBatchedHashes {
+		b = &hashBatch{ready: make(chan struct{})}
+		if l.pending != nil {
+			l.full = append(l.full, l.pending)
+		}
+		l.pending = b
+	}
+	at := len(b.hashes)
+	b.hashes = append(b.hashes, hashes...)
+	b.cols |= cols
+	// The statement may run as long as its most patient member waits.
+	if dl, ok := ctx.Deadline(); !ok {
+		b.unbounded = true
+	} else if dl.After(b.deadline) {
+		b.deadline = dl
+	}
+	l.mu.Unlock()
+	select {
+	case <-b.ready:
+		if b.err != nil {
+			return nil, b.err
+		}
+		return b.uses[at : at+len(hashes) : at+len(hashes)], nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("nullifiers by hash: %w", ctx.Err())
+	}
+}
+
+// maxBatchedHashes bounds one shared statement, and so the lookups that
+// may join one: larger lookups are batches already, and a statement of as
+// many hashes as a verifier sends at most (100 in make bench's workload)
+// keeps the plan such lookups get.
+const maxBatchedHashes = 100
+
+// hashBatches are the lookups waiting for a connection.
+type hashBatches struct {
+	mu      sync.Mutex
+	running int          // statements in flight
+	pending *hashBatch   // the one new lookups join
+	full    []*hashBatch // filled, waiting their turn
+}
+
+// hashBatch is one statement for several lookups.
+type hashBatch struct {
+	hashes    []string
+	cols      NullifierColumns
+	deadline  time.Time
+	unbounded bool
+	ready     chan struct{}
+	uses      [][]NullifierUse
+	err       error
+}
+
+// nextHashBatch hands a finished statement's turn to the lookups waiting,
+// if any.
+func (s *Store) nextHashBatch() {
+	l := &s.byHashBatch
+	l.mu.Lock()
+	var b *hashBatch
+	switch {
+	case len(l.full) > 0:
+		b, l.full = l.full[0], l.full[1:]
+	case l.pending != nil:
+		b, l.pending = l.pending, nil
+	default:
+		l.running--
+		l.mu.Unlock()
+		return
+	}
+	l.mu.Unlock()
+	// Its own goroutine: the caller that finished goes back to its request.
+	// It ends with the statement, which the members' longest deadline bounds.
+	go func() {
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if !b.unbounded {
+			ctx, cancel = context.WithDeadline(ctx, b.deadline)
+		}
+		b.uses, b.err = s.nullifiersByHash(ctx, b.hashes, b.cols)
+		cancel()
+		close(b.ready)
+		s.nextHashBatch()
+	}()
+}
+
+func (s *Store) nullifiersByHash(ctx context.Context, hashes []string, cols NullifierColumns) ([][]NullifierUse, error) {
 	stmt, err := s.nullifiersByHashStmt(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("nullifiers by hash: %w", err)

@@ -357,3 +357,22 @@ func (d EventData) MarshalJSON() ([]byte, error) {
 	}
 	return d, nil
 }
+
+// nftSummary is derived state: an NFT's registrations of one status in one
+// collection of one chain — how many, the oldest one's height, and the
+// newest one's key in the order of an NFT's registrations (height,
+// position, txid; the collection is the row's). Each new registration adds
+// to its row; a rolled-back one takes from it, and the row goes at zero.
+type nftSummary struct {
+	bun.BaseModel `bun:"table:nft_summaries"`
+
+	InscriptionID string             `bun:"inscription_id,pk"`
+	Chain         string             `bun:"chain,pk"`
+	Collection    string             `bun:"collection,pk"`
+	Status        RegistrationStatus `bun:"status,pk"`
+	Registrations int64              `bun:"registrations"`
+	FirstHeight   int64              `bun:"first_height"`
+	LastHeight    int64              `bun:"last_height"`
+	LastTxIndex   int32              `bun:"last_tx_index"`
+	LastTxID      string             `bun:"last_txid"`
+}

@@ -109,9 +109,27 @@ func decodeCursor(cursor string, n int) ([]any, error) {
 	return args, nil
 }
 
+// fixed is a column a list's filter holds to one value.
+type fixed struct{ column, value string }
+
+// lead is cs if its value is set.
+func lead(c fixed) []fixed {
+	if c.value == "" {
+		return nil
+	}
+	return []fixed{c}
+}
+
 // list runs one keyset-paginated query. filter adds the WHERE clauses; the
-// count, when asked for, uses the same filter without the cursor.
-func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) *bun.SelectQuery, key keyset[T], p Page) (PageOf[T], error) {
+// count, when asked for, uses the same filter without the cursor. by are
+// columns the filter holds to one value, put before the order's own in the
+// ORDER BY and the cursor's comparison: the same rows in the same order.
+// PostgreSQL estimates a row comparison by its first column alone; a
+// keyset that starts with a column of few values (a chain) looks to match
+// almost nothing, and the planner then reads the list's own index past
+// every other holder's rows (616 ms for a holder's second page of 10
+// badges among 200,000) instead of the holder's (0.1 ms).
+func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) *bun.SelectQuery, key keyset[T], p Page, by ...fixed) (PageOf[T], error) {
 	var out PageOf[T]
 	first := min(max(p.First, 0), MaxPageSize)
 	q := filter(db.NewSelect().Model(&out.Rows))
@@ -119,14 +137,27 @@ func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) 
 	if p.Desc {
 		op, dir = "<", " DESC"
 	}
+	columns := key.columns
+	if len(by) > 0 {
+		columns = nil
+		for _, f := range by {
+			columns = append(columns, f.column)
+		}
+		columns = append(columns, key.columns...)
+	}
 	if p.After != "" {
 		args, err := decodeCursor(p.After, len(key.columns))
 		if err != nil {
 			return out, err
 		}
-		q = q.Where("("+strings.Join(key.columns, ", ")+") "+op+" ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+		var lead []any
+		for _, f := range by {
+			lead = append(lead, f.value)
+		}
+		args = append(lead, args...)
+		q = q.Where("("+strings.Join(columns, ", ")+") "+op+" ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
 	}
-	for _, c := range key.columns {
+	for _, c := range columns {
 		q = q.OrderExpr(c + dir)
 	}
 	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
@@ -300,7 +331,7 @@ func (s *Store) Holdings(ctx context.Context, f HoldingFilter, p Page) (PageOf[H
 		q = eq(q, "holder", f.Holder)
 		q = eq(q, "token_id", f.TokenID)
 		return q
-	}, holdingOrder, p)
+	}, holdingOrder, p, lead(fixed{"holder", f.Holder})...)
 }
 
 func (s *Store) holdingsAsOf(height int64) *bun.SelectQuery {

@@ -63,7 +63,11 @@ func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) erro
 		if _, err := removeAbove[RegistrationRecord](ctx, tx, chain, toHeight, ev, EntityRecord, recordKey, "tx_index DESC"); err != nil {
 			return err
 		}
-		if _, err := removeAbove[Registration](ctx, tx, chain, toHeight, ev, EntityRegistration, regKey, "tx_index DESC"); err != nil {
+		regs, err := removeAbove[Registration](ctx, tx, chain, toHeight, ev, EntityRegistration, regKey, "tx_index DESC")
+		if err != nil {
+			return err
+		}
+		if err := adjustNFTSummaries(ctx, w, regs, -1); err != nil {
 			return err
 		}
 		for _, b := range removedBlocks {

@@ -28,8 +28,10 @@ const NotifyChannel = "herald_events"
 type Store struct {
 	db *bun.DB
 
-	byHashMu sync.Mutex
-	byHash   *sql.Stmt // NullifiersByHash's, prepared on first use
+	byHashMu    sync.Mutex
+	byHash      *sql.Stmt // NullifiersByHash's, prepared on first use
+	byHashBatch hashBatches
+	maxConns    int
 }
 
 // Option configures Open.
@@ -92,7 +94,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to postgres at %s: %w", RedactURL(url), err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, maxConns: o.maxConns}, nil
 }
 
 // DB exposes the bun handle to readers in other packages (the gateway's
@@ -215,7 +217,7 @@ func (s *Store) ReportProviders(ctx context.Context, chain string, ps []Provider
 func (s *Store) ResetChain(ctx context.Context, chain string) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{
-			"events", "providers", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
+			"events", "providers", "nft_summaries", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
 			"badge_transfers", "badge_claims", "registration_records", "registrations", "collections", "blocks", "chains",
 		} {
 			if _, err := tx.NewDelete().TableExpr(table).Where("chain = ?", chain).Exec(ctx); err != nil {

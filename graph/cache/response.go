@@ -31,7 +31,9 @@ func NewResponses(status *Status, maxBytes uint64) *Responses {
 	return &Responses{status: status, entries: otter.Must(&otter.Options[string, cachedResponse]{
 		MaximumWeight: maxBytes,
 		Weigher: func(key string, r cachedResponse) uint32 {
-			return uint32(min(entryOverhead+len(key)+len(r.resp.Data), 1<<31))
+			// The answer's capacity, not its length: rendered into a
+			// growing buffer, it holds up to twice what it says.
+			return uint32(min(entryOverhead+len(key)+cap(r.resp.Data), 1<<31))
 		},
 	})}
 }

@@ -7,6 +7,8 @@ package cache
 import (
 	"context"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,6 +76,14 @@ type PageKey struct {
 	WithTotal bool
 }
 
+// StatusKey is the Status of a PageKey asking for registrations of these
+// statuses: the same key whatever their order.
+func StatusKey(status []string) string {
+	s := slices.Clone(status)
+	slices.Sort(s)
+	return strings.Join(s, ",")
+}
+
 // NewStatus returns a status cache of st's NFTs of about maxBytes, whose
 // entries live at most ttl.
 func NewStatus(st *store.Store, ttl time.Duration, maxBytes uint64) *Status {
@@ -116,7 +126,7 @@ func (c *Status) Summaries(ctx context.Context, ids []string) ([]store.NFTSummar
 	if len(missing) == 0 {
 		return out, nil
 	}
-	loaded, err := c.st.NFTSummaries(ctx, missing, nil)
+	loaded, err := c.st.NFTSummaries(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +180,9 @@ func (c *Status) PutPage(k PageKey, version uint64, pg store.PageOf[store.Regist
 		if e.pages == nil {
 			e.pages = make(map[PageKey]store.PageOf[store.Registration])
 		}
+		// Kept at its length: a page read by appending holds up to
+		// twice the rows it has.
+		pg.Rows, pg.Cursors = slices.Clip(slices.Clone(pg.Rows)), slices.Clip(slices.Clone(pg.Cursors))
 		e.pages[k] = pg
 		return true
 	})

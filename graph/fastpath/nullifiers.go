@@ -4,9 +4,7 @@
 package fastpath
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -151,47 +149,12 @@ var selectable = map[string]map[string]selectableField{
 	},
 }
 
-type selectableField struct {
-	typ   string
-	cols  store.NullifierColumns
-	child string
-}
-
 // roots are the query fields the fast path answers, with their types.
 var roots = map[string]string{"nullifier": "NullifierStatus!", "nullifiers": "[NullifierStatus!]!"}
 
-// checkSchema reports where schema disagrees with what the fast path
-// renders: a field renamed, retyped or removed must not be answered the
-// old way.
-func checkSchema(schema *ast.Schema) error {
-	var errs []error
-	check := func(typ, field, want string) {
-		def := schema.Types[typ]
-		if def == nil {
-			errs = append(errs, fmt.Errorf("type %s is not in the schema", typ))
-			return
-		}
-		if field == "__typename" {
-			return
-		}
-		f := def.Fields.ForName(field)
-		switch {
-		case f == nil:
-			errs = append(errs, fmt.Errorf("%s.%s is not in the schema", typ, field))
-		case f.Type.String() != want:
-			errs = append(errs, fmt.Errorf("%s.%s is %s in the schema, rendered as %s", typ, field, f.Type, want))
-		}
-	}
-	for name, typ := range roots {
-		check("Query", name, typ)
-	}
-	for typ, fields := range selectable {
-		for name, f := range fields {
-			check(typ, name, f.typ)
-		}
-	}
-	return errors.Join(errs...)
-}
+// checkSchema reports where schema disagrees with what the nullifier fast
+// path renders.
+func checkSchema(schema *ast.Schema) error { return checkFields(schema, roots, selectable) }
 
 // knownSelections reports whether the fast path renders every field of sel
 // and adds the columns they need to cols.
@@ -219,7 +182,7 @@ func (q nullifierQuery) run(ctx context.Context, s *Nullifiers) (data []byte, ok
 	if err != nil {
 		return nil, false
 	}
-	w := nullifierWriter{q: q, ctx: ctx, s: s}
+	w := nullifierWriter{render: render{op: q.op}, q: q, ctx: ctx, s: s}
 	w.buf.Grow(64 + 256*len(hashes))
 	w.buf.WriteByte('{')
 	for i, f := range q.fields {
@@ -252,63 +215,13 @@ func (q nullifierQuery) run(ctx context.Context, s *Nullifiers) (data []byte, ok
 	return w.buf.Bytes(), true
 }
 
-// nullifierWriter renders with the marshalers gqlgen's generated code uses,
-// so that both paths write the same bytes.
+// nullifierWriter renders nullifier statuses.
 type nullifierWriter struct {
-	q         nullifierQuery
-	ctx       context.Context
-	s         *Nullifiers
-	buf       bytes.Buffer
-	tips      map[string]store.Cursor
-	collected map[collectKey][]graphql.CollectedField
-	failed    bool // something gqlgen would report as an error
-}
-
-// collect is graphql.CollectFields, once per selection set: the same
-// selections repeat for every nullifier in the list.
-func (w *nullifierWriter) collect(sel ast.SelectionSet, typ string) []graphql.CollectedField {
-	key := collectKey{typ: typ, n: len(sel)}
-	if len(sel) > 0 {
-		key.array = &sel[0]
-	}
-	fields, ok := w.collected[key]
-	if !ok {
-		fields = graphql.CollectFields(w.q.op, sel, []string{typ})
-		if w.collected == nil {
-			w.collected = map[collectKey][]graphql.CollectedField{}
-		}
-		w.collected[key] = fields
-	}
-	return fields
-}
-
-// collectKey names a selection set by where it lives: the sets of a query
-// are slices of its document, or new slices where gqlgen merged fields.
-type collectKey struct {
-	array *ast.Selection
-	n     int
-	typ   string
-}
-
-func (w *nullifierWriter) name(alias string) {
-	graphql.MarshalString(alias).MarshalGQL(&w.buf)
-	w.buf.WriteByte(':')
-}
-
-func (w *nullifierWriter) object(sel ast.SelectionSet, typ string, field func(f graphql.CollectedField)) {
-	w.buf.WriteByte('{')
-	for i, f := range w.collect(sel, typ) {
-		if i > 0 {
-			w.buf.WriteByte(',')
-		}
-		w.name(f.Alias)
-		if f.Name == "__typename" {
-			graphql.MarshalString(typ).MarshalGQL(&w.buf)
-			continue
-		}
-		field(f)
-	}
-	w.buf.WriteByte('}')
+	render
+	q    nullifierQuery
+	ctx  context.Context
+	s    *Nullifiers
+	tips map[string]store.Cursor
 }
 
 func (w *nullifierWriter) status(sel ast.SelectionSet, hash string, uses []store.NullifierUse) {
@@ -381,12 +294,4 @@ func (w *nullifierWriter) block(sel ast.SelectionSet, p *store.Position) {
 			w.put(graphql.MarshalInt(int(domain.Confirmations(w.tips[p.Chain].Height, p.BlockHeight))))
 		}
 	})
-}
-
-// put writes a non-null value; null there is gqlgen's error to write.
-func (w *nullifierWriter) put(m graphql.Marshaler) {
-	if m == graphql.Null {
-		w.failed = true
-	}
-	m.MarshalGQL(&w.buf)
 }

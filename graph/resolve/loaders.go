@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -136,7 +135,7 @@ func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.Pag
 		if p.status != "" {
 			status = strings.Split(p.status, ",")
 		}
-		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, nil, store.Page{First: p.first, After: p.after, Desc: true, WithTotal: p.withTotal})
+		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, store.Page{First: p.first, After: p.after, Desc: true, WithTotal: p.withTotal})
 		for j, i := range idx {
 			if err != nil {
 				out[i] = &dataloader.Result[store.PageOf[store.Registration]]{Error: err}
@@ -148,11 +147,7 @@ func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.Pag
 	return out
 }
 
-func statusKey(status []string) string {
-	s := slices.Clone(status)
-	slices.Sort(s)
-	return strings.Join(s, ",")
-}
+func statusKey(status []string) string { return cache.StatusKey(status) }
 
 type loadersKey struct{}
 

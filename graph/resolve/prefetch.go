@@ -120,7 +120,7 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			missingAt = append(missingAt, i)
 		}
 		if len(missing) > 0 {
-			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, nil, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
+			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
 			if err != nil {
 				continue // the field's own resolver reports it
 			}

@@ -15,7 +15,7 @@ import (
 // Tables lists every table whose contents make up herald's indexed state.
 var Tables = []string{
 	"chains", "blocks", "collections", "registrations", "registration_records", "badge_claims", "badge_transfers",
-	"nullifiers", "reuse_attempts", "threshold_updates", "badge_holdings", "player_xp",
+	"nullifiers", "reuse_attempts", "threshold_updates", "badge_holdings", "player_xp", "nft_summaries",
 }
 
 // Snapshot returns the full contents of tables, one canonical JSON text per

@@ -183,7 +183,7 @@ func New(opts Options) (*Gateway, error) {
 		Complexity: limits.Complexity(opts.Limits),
 	}))
 	if !opts.generatedOnly {
-		if g.fast, err = fastpath.New(schema, opts.Store, g.status.Cursors, opts.Limits.MaxNullifierHashes); err != nil {
+		if g.fast, err = fastpath.New(schema, opts.Store, g.status.Tips, opts.Limits.MaxNullifierHashes); err != nil {
 			return nil, err
 		}
 		schema = g.fast

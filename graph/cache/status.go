@@ -216,15 +216,22 @@ func (c *Status) Version() uint64 {
 // Cursors returns the chains' indexed tips: the cache's when it follows the
 // log, else the database's.
 func (c *Status) Cursors(ctx context.Context) (map[string]store.Cursor, error) {
+	tips, _, err := c.cursors(ctx)
+	return tips, err
+}
+
+// cursors also says whether the tips were read from the database.
+func (c *Status) cursors(ctx context.Context) (tips map[string]store.Cursor, fromDB bool, err error) {
 	if c.live.Load() {
 		c.mu.RLock()
 		tips := c.tips
 		c.mu.RUnlock()
 		if tips != nil {
-			return tips, nil
+			return tips, false, nil
 		}
 	}
-	return loadCursors(ctx, c.st)
+	tips, err = loadCursors(ctx, c.st)
+	return tips, true, err
 }
 
 const collectionsTTL = 10 * time.Second

@@ -345,7 +345,9 @@ func (q nftQuery) load(ctx context.Context, s *NFTs, w *nftWriter) (nftData, err
 		// Chain tips and collections, which the NFT's own fields need:
 		// read now rather than while rendering.
 		g.Go(func() error {
-			w.tips()
+			if _, err := w.tipView.All(gctx); err != nil {
+				return err
+			}
 			w.cols()
 			return nil
 		})
@@ -438,7 +440,7 @@ func unique(ids []string) []string {
 func (q nftQuery) run(ctx context.Context, s *NFTs) ([]byte, bool) {
 	ctx, span := otel.Tracer("github.com/herald-indexer/herald/graph").Start(ctx, "Query/nfts")
 	defer span.End()
-	w := nftWriter{render: render{op: q.op}, s: s, ctx: ctx, keys: map[*ast.Field]cache.PageKey{}}
+	w := nftWriter{render: render{op: q.op}, s: s, ctx: ctx, keys: map[*ast.Field]cache.PageKey{}, tipView: s.status.Tips()}
 	d, err := q.load(ctx, s, &w)
 	if err != nil || w.failed {
 		return nil, false
@@ -485,20 +487,26 @@ type nftWriter struct {
 	keys map[*ast.Field]cache.PageKey
 	// Chain tips and collections, read on first use (once per response,
 	// as the resolvers read them).
-	tipsRead, colsRead bool
-	tipsMap            map[string]store.Cursor
-	colsMap            map[string]store.Collection
+	tipView  *cache.Tips
+	colsRead bool
+	colsMap  map[string]store.Collection
 }
 
-func (w *nftWriter) tips() map[string]store.Cursor {
-	if !w.tipsRead {
-		w.tipsRead = true
-		var err error
-		if w.tipsMap, err = w.s.status.Cursors(w.ctx); err != nil {
-			w.failed = true
-		}
+// tip is chain's tip for a row at height (cache.Tips.Covering).
+func (w *nftWriter) tip(chain string, height int64) store.Cursor {
+	tip, err := w.tipView.Covering(w.ctx, chain, height)
+	if err != nil {
+		w.failed = true
 	}
-	return w.tipsMap
+	return tip
+}
+
+func (w *nftWriter) allTips() map[string]store.Cursor {
+	tips, err := w.tipView.All(w.ctx)
+	if err != nil {
+		w.failed = true
+	}
+	return tips
 }
 
 func (w *nftWriter) cols() map[string]store.Collection {
@@ -521,7 +529,7 @@ func (w *nftWriter) nft(sel ast.SelectionSet, id string) {
 		case "isRegistered":
 			registered := false
 			for _, o := range sum.Oldest {
-				registered = registered || domain.Registers(w.tips()[o.Chain].Height, o.Height, w.cols()[cache.CollectionKey(o.Chain, o.Collection)].MinConfirmations)
+				registered = registered || domain.Registers(w.tip(o.Chain, o.Height).Height, o.Height, w.cols()[cache.CollectionKey(o.Chain, o.Collection)].MinConfirmations)
 			}
 			w.put(graphql.MarshalBoolean(registered))
 		case "registrationCount":
@@ -529,7 +537,7 @@ func (w *nftWriter) nft(sel ast.SelectionSet, id string) {
 		case "confirmations":
 			n := 0
 			if sum.Last != nil {
-				n = int(domain.Confirmations(w.tips()[sum.Last.Chain].Height, sum.Last.BlockHeight))
+				n = int(domain.Confirmations(w.tip(sum.Last.Chain, sum.Last.BlockHeight).Height, sum.Last.BlockHeight))
 			}
 			w.put(graphql.MarshalInt(n))
 		case "lastRegistration":
@@ -575,12 +583,12 @@ func (w *nftWriter) plannedKey(f graphql.CollectedField) (cache.PageKey, bool) {
 func (w *nftWriter) lastUpdated(sel ast.SelectionSet, sum store.NFTSummary) {
 	var tip *store.Cursor
 	if sum.Last != nil {
-		t := w.tips()[sum.Last.Chain]
+		t := w.tip(sum.Last.Chain, sum.Last.BlockHeight)
 		tip = &t
 	} else {
 		// As the resolver: the Bitcoin chain (one with collections) that
 		// indexed least recently.
-		for _, t := range w.tips() {
+		for _, t := range w.allTips() {
 			if !w.hasCollections(t.Chain) {
 				continue
 			}
@@ -720,7 +728,7 @@ func (w *nftWriter) position(sel ast.SelectionSet, p *store.Position) {
 		case "time":
 			w.put(graphql.MarshalTime(p.BlockTime))
 		case "confirmations":
-			w.put(graphql.MarshalInt(int(domain.Confirmations(w.tips()[p.Chain].Height, p.BlockHeight))))
+			w.put(graphql.MarshalInt(int(domain.Confirmations(w.tip(p.Chain, p.BlockHeight).Height, p.BlockHeight))))
 		}
 	})
 }

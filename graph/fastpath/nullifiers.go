@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel"
 
 	"github.com/herald-indexer/herald/domain"
+	"github.com/herald-indexer/herald/graph/cache"
 	"github.com/herald-indexer/herald/graph/scalar"
 	"github.com/herald-indexer/herald/store"
 )
@@ -32,7 +33,7 @@ import (
 type Nullifiers struct {
 	graphql.ExecutableSchema
 	st        *store.Store
-	tips      func(context.Context) (map[string]store.Cursor, error)
+	tips      func() *cache.Tips
 	maxHashes int
 	answered  atomic.Int64
 }
@@ -40,7 +41,7 @@ type Nullifiers struct {
 // New is es with nullifier lookups answered from st, with confirmations
 // counted from the tips tips returns. It fails when es's schema does not
 // have the fields and types this path renders as it renders them.
-func New(es graphql.ExecutableSchema, st *store.Store, tips func(context.Context) (map[string]store.Cursor, error), maxHashes int) (*Nullifiers, error) {
+func New(es graphql.ExecutableSchema, st *store.Store, tips func() *cache.Tips, maxHashes int) (*Nullifiers, error) {
 	if err := checkSchema(es.Schema()); err != nil {
 		return nil, fmt.Errorf("nullifier fast path: %w", err)
 	}
@@ -221,7 +222,7 @@ type nullifierWriter struct {
 	q    nullifierQuery
 	ctx  context.Context
 	s    *Nullifiers
-	tips map[string]store.Cursor
+	tips *cache.Tips
 }
 
 func (w *nullifierWriter) status(sel ast.SelectionSet, hash string, uses []store.NullifierUse) {
@@ -284,14 +285,14 @@ func (w *nullifierWriter) block(sel ast.SelectionSet, p *store.Position) {
 			w.put(graphql.MarshalTime(p.BlockTime))
 		case "confirmations":
 			if w.tips == nil {
-				tips, err := w.s.tips(w.ctx)
-				if err != nil {
-					w.failed = true
-					return
-				}
-				w.tips = tips
+				w.tips = w.s.tips()
 			}
-			w.put(graphql.MarshalInt(int(domain.Confirmations(w.tips[p.Chain].Height, p.BlockHeight))))
+			tip, err := w.tips.Covering(w.ctx, p.Chain, p.BlockHeight)
+			if err != nil {
+				w.failed = true
+				return
+			}
+			w.put(graphql.MarshalInt(int(domain.Confirmations(tip.Height, p.BlockHeight))))
 		}
 	})
 }

@@ -22,16 +22,16 @@ func (r *nFTResolver) IsRegistered(ctx context.Context, obj *model.NFT) (bool, e
 		return false, err
 	}
 	l := loadersFrom(ctx)
-	tips, err := l.tips.get(ctx)
-	if err != nil {
-		return false, err
-	}
 	cols, err := l.collections.get(ctx)
 	if err != nil {
 		return false, err
 	}
 	for _, o := range sum.Oldest {
-		if domain.Registers(tips[o.Chain].Height, o.Height, cols[cache.CollectionKey(o.Chain, o.Collection)].MinConfirmations) {
+		tip, err := l.tips.Covering(ctx, o.Chain, o.Height)
+		if err != nil {
+			return false, err
+		}
+		if domain.Registers(tip.Height, o.Height, cols[cache.CollectionKey(o.Chain, o.Collection)].MinConfirmations) {
 			return true, nil
 		}
 	}
@@ -87,11 +87,11 @@ func (r *nFTResolver) Confirmations(ctx context.Context, obj *model.NFT) (int, e
 	if err != nil || sum.Last == nil {
 		return 0, err
 	}
-	tips, err := loadersFrom(ctx).tips.get(ctx)
+	tip, err := loadersFrom(ctx).tips.Covering(ctx, sum.Last.Chain, sum.Last.BlockHeight)
 	if err != nil {
 		return 0, err
 	}
-	return confirmations(tips[sum.Last.Chain], sum.Last.BlockHeight), nil
+	return confirmations(tip, sum.Last.BlockHeight), nil
 }
 
 // LastUpdated is the resolver for the lastUpdated field.
@@ -100,18 +100,22 @@ func (r *nFTResolver) LastUpdated(ctx context.Context, obj *model.NFT) (*store.C
 	if err != nil {
 		return nil, err
 	}
-	tips, err := loadersFrom(ctx).tips.get(ctx)
+	tips := loadersFrom(ctx).tips
+	if sum.Last != nil {
+		tip, err := tips.Covering(ctx, sum.Last.Chain, sum.Last.BlockHeight)
+		if err != nil {
+			return nil, err
+		}
+		return &tip, nil
+	}
+	all, err := tips.All(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if sum.Last != nil {
-		tip := tips[sum.Last.Chain]
-		return &tip, nil
 	}
 	// An NFT with no registration: the answer is as fresh as the Bitcoin
 	// chains indexed, so report the one that indexed least recently.
 	var oldest *store.Cursor
-	for _, t := range tips {
+	for _, t := range all {
 		if !isBitcoinChain(ctx, t.Chain) {
 			continue
 		}

@@ -29,7 +29,7 @@ type loaders struct {
 
 	// Chain tips and collections are read once per request, on first use:
 	// confirmations are computed from the head as it is now.
-	tips        *lazy[map[string]store.Cursor]
+	tips        *cache.Tips
 	collections *lazy[map[string]store.Collection]
 }
 
@@ -55,7 +55,7 @@ func newLoaders(st *store.Store, status *cache.Status, timeout time.Duration) *l
 		}),
 		transactions: batched(timeout, st.TransactionsByHash),
 	}
-	l.tips = newLazy(status.Cursors)
+	l.tips = status.Tips()
 	l.collections = newLazy(status.Collections)
 	return l
 }

@@ -88,11 +88,11 @@ func connection[T, E any](pg store.PageOf[T], edge func(cursor string, node *T) 
 
 // positionConfirmations is a row's confirmations on the indexed chain now.
 func (r *Resolver) positionConfirmations(ctx context.Context, p *store.Position) (int, error) {
-	tips, err := loadersFrom(ctx).tips.get(ctx)
+	tip, err := loadersFrom(ctx).tips.Covering(ctx, p.Chain, p.BlockHeight)
 	if err != nil {
 		return 0, err
 	}
-	return confirmations(tips[p.Chain], p.BlockHeight), nil
+	return confirmations(tip, p.BlockHeight), nil
 }
 
 // confirmations of a block at height below the indexed tip.

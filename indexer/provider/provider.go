@@ -75,6 +75,7 @@ type State struct {
 	Requests            uint64
 	Failures            uint64
 	LastError           string    // secrets masked
+	LastErrorAt         time.Time // when LastError happened; zero if never
 	LastSuccess         time.Time // last answer, a Permanent error included; zero if none
 }
 
@@ -250,6 +251,7 @@ func (p *Pool[T]) record(i int, probe bool, err error) {
 	m.st.Failures++
 	m.st.ConsecutiveFailures++
 	m.st.LastError = err.Error()
+	m.st.LastErrorAt = now
 	if m.breaker != closed || m.st.ConsecutiveFailures >= p.cfg.threshold {
 		m.breaker = open
 		m.openUntil = now.Add(p.cfg.cooldown)

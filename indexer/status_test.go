@@ -3,6 +3,7 @@ package indexer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/indexer"
+	"github.com/herald-indexer/herald/indexer/provider"
 	"github.com/herald-indexer/herald/store"
 	"github.com/herald-indexer/herald/store/storetest"
 )
@@ -157,4 +159,48 @@ func TestStatusNeverStarted(t *testing.T) {
 	st.StartFailed(errors.New("no provider answered"))
 	clock.advance(61 * time.Second)
 	wantState(t, st, domain.ChainStalled, "not started after 1m1s: no provider answered")
+}
+
+// Sleep implements provider.Clock: the time passes at once.
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.advance(d)
+	return ctx.Err()
+}
+
+// Start-up retries a chain whose providers did not answer until its time
+// is up, and stops at once on any other error.
+func TestBuildRetriesSilentProviders(t *testing.T) {
+	ctx := context.Background()
+	silent := fmt.Errorf("%w: providers[0] (flaky)", provider.ErrNoneAnswered)
+	clock := &testClock{now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	var failures []error
+	calls := 0
+	v, err := indexer.Build(ctx, time.Minute, clock, func(err error) { failures = append(failures, err) }, func(context.Context) (string, error) {
+		if calls++; calls < 3 {
+			return "", silent
+		}
+		return "chain", nil
+	})
+	if err != nil || v != "chain" || len(failures) != 2 || !strings.Contains(failures[0].Error(), "retrying in") {
+		t.Fatalf("Build = %q, %v after %d calls, failures %v; want the chain on the third", v, err, calls, failures)
+	}
+
+	start := clock.Now()
+	calls = 0
+	_, err = indexer.Build(ctx, time.Minute, clock, nil, func(context.Context) (string, error) {
+		calls++
+		return "", silent
+	})
+	if !errors.Is(err, provider.ErrNoneAnswered) || calls < 3 || clock.Now().Sub(start) != time.Minute {
+		t.Fatalf("Build of a chain that never answers: %v after %d calls in %s; want the silence reported after a minute", err, calls, clock.Now().Sub(start))
+	}
+
+	calls = 0
+	wrong := errors.New("providers[0]: genesis block is not regtest's")
+	if _, err := indexer.Build(ctx, time.Minute, clock, nil, func(context.Context) (string, error) {
+		calls++
+		return "", wrong
+	}); !errors.Is(err, wrong) || calls != 1 {
+		t.Fatalf("Build of a chain on the wrong network: %v after %d calls; want it at once", err, calls)
+	}
 }

@@ -166,7 +166,7 @@ func (c *Chain) checkNetwork(ctx context.Context, providers []provider.Provider[
 		}
 	}
 	if len(silent) == len(providers) {
-		return fmt.Errorf("no provider answered: %s", strings.Join(silent, ", "))
+		return fmt.Errorf("%w: %s", provider.ErrNoneAnswered, strings.Join(silent, ", "))
 	}
 	return nil
 }

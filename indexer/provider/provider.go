@@ -48,6 +48,10 @@ import (
 // ErrUnavailable is wrapped by the error Do returns once its attempt budget is spent.
 var ErrUnavailable = errors.New("all providers unavailable")
 
+// ErrNoneAnswered is wrapped by a chain's start-up error when none of its
+// providers answered its checks: a passing condition, worth another try.
+var ErrNoneAnswered = errors.New("no provider answered")
+
 // Provider is one RPC endpoint of a network.
 type Provider[T any] struct {
 	// Name labels the provider in logs, metrics and errors; empty means Redact(URL).

@@ -91,7 +91,8 @@ func (f *Follower) follow(ctx context.Context) error {
 			}
 		}
 	}()
-	return f.st.Tail(ctx, from, f.safety, func() error {
+	o := store.TailOptions{After: from, SafetyInterval: f.safety}
+	o.Listening = func() error {
 		for _, c := range f.consumers {
 			if err := c.Live(ctx, from); err != nil {
 				return err
@@ -100,7 +101,8 @@ func (f *Follower) follow(ctx context.Context) error {
 		f.live.Store(true)
 		f.start.Do(func() { close(f.started) })
 		return nil
-	}, func(_ context.Context, rows []store.Event) error {
+	}
+	return f.st.Tail(ctx, o, func(_ context.Context, rows []store.Event) error {
 		evs := make([]Event, len(rows))
 		for i := range rows {
 			evs[i].Event = rows[i]

@@ -40,7 +40,15 @@ import (
 
 // Options configure the gateway.
 type Options struct {
-	Store  *store.Store
+	Store *store.Store
+	// Listen, when Store is a streaming replica, is its primary: the event
+	// log's notifications are LISTENed for there (a replica can neither
+	// LISTEN nor receive them) and each announced event is read from Store
+	// once it has replayed it.
+	Listen *store.Store
+	// MaxReplicaLag is how long an announced event may wait to appear on
+	// the replica before _meta says the replica is behind (default 30 s).
+	MaxReplicaLag time.Duration
 	Limits limits.Limits
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
@@ -101,6 +109,9 @@ func New(opts Options) (*Gateway, error) {
 	if opts.SafetyInterval <= 0 {
 		opts.SafetyInterval = 5 * time.Second
 	}
+	if opts.MaxReplicaLag <= 0 {
+		opts.MaxReplicaLag = 30 * time.Second
+	}
 	gm, err := transport.NewMetrics(opts.Registerer)
 	if err != nil {
 		return nil, fmt.Errorf("graph metrics: %w", err)
@@ -120,11 +131,24 @@ func New(opts Options) (*Gateway, error) {
 	}
 	g.broker = realtime.NewBroker(opts.Limits.SubscriptionBacklog, rm)
 	// The caches first: a subscriber's response reads them.
-	g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	if opts.Listen != nil {
+		g.follower = realtime.NewReplicaFollower(opts.Store, opts.Listen, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	} else {
+		g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	}
+	if err := opts.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "herald_replica_lag_seconds",
+		Help: "How long the oldest event announced by the primary has waited to be read from the database this gateway reads (a replica's replay lag; about 0 on the primary).",
+	}, func() float64 { return g.follower.Lag().Seconds() })); err != nil {
+		return nil, fmt.Errorf("graph metrics: %w", err)
+	}
 	g.http = transport.New(transport.Options{
 		Limits: opts.Limits, CORSOrigins: opts.CORSOrigins, Logger: opts.Logger, Metrics: gm, GqlgenPOST: opts.generatedOnly,
 	})
 	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits)
+	if opts.Listen != nil {
+		resolver.SetReplica(g.follower, opts.MaxReplicaLag)
+	}
 	g.fanOut = realtime.NewFanOut(opts.Limits.SubscriberBuffer, opts.Limits.MaxSubscriptionsPerConnection, resolver.EventScope, rm, opts.Logger)
 	var schema graphql.ExecutableSchema = limits.CountingHashes(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  resolver,
@@ -174,6 +198,13 @@ func (g *Gateway) close() {
 	g.status.Close()
 	g.responses.Close()
 	g.http.Close()
+}
+
+// ReplicaLag is how long the oldest event the primary announced has waited
+// to appear on the replica the gateway reads; ok is false when it reads
+// the primary.
+func (g *Gateway) ReplicaLag() (lag time.Duration, ok bool) {
+	return g.follower.Lag(), g.opts.Listen != nil
 }
 
 // CacheHitRatio is the status cache's hit ratio since start.

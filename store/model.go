@@ -350,7 +350,9 @@ type ChainState struct {
 }
 
 // StallAfter is the indexer's stall_after.
-func (c ChainState) StallAfter() time.Duration { return time.Duration(c.StallAfterMS) * time.Millisecond }
+func (c ChainState) StallAfter() time.Duration {
+	return time.Duration(c.StallAfterMS) * time.Millisecond
+}
 
 // EventData is an event's entity as JSON. It goes to the database as the
 // text it already is: bun would otherwise re-encode it.

@@ -108,12 +108,11 @@ func dev(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdou
 			{name: "bitcoin devnet traffic", run: btc.Run},
 			{name: "evm devnet traffic", run: chain.Run},
 		}
-		idx, closeChains, err := indexers(ctx, cfg, st, reg, log)
+		_, idx, err := indexers(cfg, st, reg, log)
 		if err != nil {
 			return err
 		}
-		defer closeChains()
-		gw, addr, err := gateway(cfg, st, reg, log)
+		gw, addr, err := gateway(ctx, cfg, st, reg, log)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ package resolve
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -26,6 +27,9 @@ type Resolver struct {
 	cache  *cache.Status
 	broker *realtime.Broker
 	lim    limits.Limits
+	// replica is set when store is a streaming replica (_meta.replica).
+	replica       ReplicaFollower
+	maxReplicaLag time.Duration
 }
 
 // New returns the root resolver over st, with NFT answers through status

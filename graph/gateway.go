@@ -40,15 +40,7 @@ import (
 
 // Options configure the gateway.
 type Options struct {
-	Store *store.Store
-	// Listen, when Store is a streaming replica, is its primary: the event
-	// log's notifications are LISTENed for there (a replica can neither
-	// LISTEN nor receive them) and each announced event is read from Store
-	// once it has replayed it.
-	Listen *store.Store
-	// MaxReplicaLag is how long an announced event may wait to appear on
-	// the replica before _meta says the replica is behind (default 30 s).
-	MaxReplicaLag time.Duration
+	Store  *store.Store
 	Limits limits.Limits
 	// CORSOrigins may call the API from a browser; "*" allows any.
 	CORSOrigins []string
@@ -64,6 +56,15 @@ type Options struct {
 	// SafetyInterval is how often the event log is read without a
 	// notification (default 5 s).
 	SafetyInterval time.Duration
+
+	// Listen, when Store is a streaming replica, is its primary: the event
+	// log's notifications are LISTENed for there (a replica can neither
+	// LISTEN nor receive them) and each announced event is read from Store
+	// once it has replayed it.
+	Listen *store.Store
+	// MaxReplicaLag is how long an announced event may wait to appear on
+	// the replica before _meta says the replica is behind (default 30 s).
+	MaxReplicaLag time.Duration
 
 	// generatedOnly turns the nullifier fast path and the POST transport's
 	// direct writes off (tests compare them with gqlgen's own).

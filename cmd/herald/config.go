@@ -33,7 +33,7 @@ type Config struct {
 	// store.DefaultMaxConns (twice the cores and two).
 	DatabasePoolSize int `yaml:"database_pool_size"`
 	// DataDir holds herald's local state (the embedded database).
-	DataDir string     `yaml:"data_dir"`
+	DataDir string      `yaml:"data_dir"`
 	Log     LogConfig   `yaml:"log"`
 	HTTP    HTTPConfig  `yaml:"http"`
 	Index   IndexConfig `yaml:"index"`

@@ -108,15 +108,9 @@ func prepareSchema(ctx context.Context, st *store.Store, r roles) error {
 	if r.index {
 		return errors.New("database_url is a read-only streaming replica: the indexer writes, point it at the primary")
 	}
-	status, err := st.MigrationStatus(ctx)
+	pending, err := st.PendingMigrations(ctx)
 	if err != nil {
-		return fmt.Errorf("database_url is a streaming replica whose schema cannot be read: %w", err)
-	}
-	var pending []string
-	for _, m := range status {
-		if !m.Applied {
-			pending = append(pending, m.Name)
-		}
+		return fmt.Errorf("database_url is a streaming replica whose schema cannot be read (was the primary ever migrated?): %w", err)
 	}
 	if len(pending) > 0 {
 		return fmt.Errorf("database_url is a streaming replica whose schema lacks migrations %s: apply them on the primary (`herald migrate up`, or start `herald index`) first",

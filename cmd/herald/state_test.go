@@ -47,6 +47,7 @@ func runHerald(t *testing.T, cfg Config, r roles, addr string) {
 		}
 		select {
 		case err := <-done:
+			done <- err // for the clean-up
 			t.Fatalf("herald %+v stopped: %v", r, err)
 		default:
 		}

@@ -15,6 +15,7 @@ run() { # package, benchmark, benchtime, what it measures (the environment passe
 }
 
 run ./indexer/bitcoin BenchmarkDecodeApply 60x "Bitcoin: verify + decode + apply mainnet-sized blocks (3,000 tx) into PostgreSQL"
+run ./indexer/bitcoin BenchmarkBackfillUnderFaults 3x "Bitcoin backfill of 100 mainnet-sized blocks from one Esplora provider on loopback, healthy and failing 30% of requests at random (immediate 503s)"
 run ./indexer/evm BenchmarkDecodeApply 30x "EVM: decode + apply logs (claims, transfers, nullifier uses) into PostgreSQL"
 run ./graph BenchmarkNFTStatus 20000x "nft with 200 registrations (first page), 50 concurrent clients"
 run ./graph BenchmarkNullifierLookups 3000x "nullifiers(hashes: 100) over 1,000,000 stored, 50 concurrent clients"

@@ -102,7 +102,16 @@ func (m *Metrics) Observer() Observer {
 	}
 }
 
-// Skipped counts a malformed item a decoder passed over.
+// Skipping makes a chain's skipped-item counters exist from start-up, at
+// zero, for every reason its decoder may give.
+func (m *Metrics) Skipping(chain string, reasons ...string) {
+	for _, r := range reasons {
+		m.skipped.WithLabelValues(chain, r)
+	}
+}
+
+// Skipped counts a malformed item a decoder passed over; reason must be one
+// of a bounded set (a label value per id would grow without end).
 func (m *Metrics) Skipped(chain, reason string) { m.skipped.WithLabelValues(chain, reason).Inc() }
 
 // Providers records a chain's provider states.

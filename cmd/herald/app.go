@@ -170,7 +170,7 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 			key: fmt.Sprintf("bitcoin[%d]", i), name: bc.Name, fc: bc.FollowerConfig(),
 			build: func(ctx context.Context) (chainSource, func(), error) {
 				chain, err := bitcoin.New(ctx, bc, log.With("chain", bc.Name), bitcoin.WithNoticeHook(func(chain string, _ int64, n bitcoin.Notice) {
-					m.Skipped(chain, n.Reason)
+					m.Skipped(chain, n.Kind)
 				}))
 				if err != nil {
 					return nil, nil, err
@@ -199,6 +199,14 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 				return chain, chain.Close, nil
 			},
 		})
+	}
+	for _, bc := range cfg.Bitcoin {
+		m.Skipping(bc.Name, bitcoin.NoticeKinds...)
+	}
+	for _, ec := range cfg.EVM {
+		for _, sig := range evm.EventSignatures() {
+			m.Skipping(ec.Name, "malformed "+sig)
+		}
 	}
 	var actors []actor
 	for _, c := range chains {

@@ -27,7 +27,8 @@ Usage:
                                   regtest node and an EVM devnet with live traffic,
                                   the indexer and the gateway
   herald run                      index the configured chains and serve GraphQL
-  herald index                    index the configured chains (one writer per chain)
+  herald index                    index the configured chains (one writer per chain);
+                                  /metrics, /healthz, /readyz on index.listen
   herald serve                    serve GraphQL from the database (stateless)
   herald migrate up|down|status   apply, roll back or list database migrations
   herald version                  print the build version
@@ -39,9 +40,9 @@ Flags (before or after the command; before it for dev):
   -log-level LEVEL  debug, info, warn, error (default info)
   -log-format FMT   text or json (default text)
 
-Environment: HERALD_DATABASE_URL (or DATABASE_URL), HERALD_DATA_DIR,
-HERALD_LOG_LEVEL, HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN. Flags win over the environment, which
-wins over the file.
+Environment: HERALD_DATABASE_URL (or DATABASE_URL), HERALD_LISTEN_DATABASE_URL,
+HERALD_DATA_DIR, HERALD_LOG_LEVEL, HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN,
+HERALD_INDEX_LISTEN. Flags win over the environment, which wins over the file.
 `
 
 func main() {

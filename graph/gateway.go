@@ -58,6 +58,15 @@ type Options struct {
 	// notification (default 5 s).
 	SafetyInterval time.Duration
 
+	// Listen, when Store is a streaming replica, is its primary: the event
+	// log's notifications are LISTENed for there (a replica can neither
+	// LISTEN nor receive them) and each announced event is read from Store
+	// once it has replayed it.
+	Listen *store.Store
+	// MaxReplicaLag is how long an announced event may wait to appear on
+	// the replica before _meta says the replica is behind (default 30 s).
+	MaxReplicaLag time.Duration
+
 	// generatedOnly turns the nullifier fast path and the POST transport's
 	// direct writes off (tests compare them with gqlgen's own).
 	generatedOnly bool
@@ -140,6 +149,9 @@ func New(opts Options) (*Gateway, error) {
 	if opts.SafetyInterval <= 0 {
 		opts.SafetyInterval = 5 * time.Second
 	}
+	if opts.MaxReplicaLag <= 0 {
+		opts.MaxReplicaLag = 30 * time.Second
+	}
 	gm, err := transport.NewMetrics(opts.Registerer)
 	if err != nil {
 		return nil, fmt.Errorf("graph metrics: %w", err)
@@ -162,7 +174,17 @@ func New(opts Options) (*Gateway, error) {
 	}
 	g.broker = realtime.NewBroker(opts.Limits.SubscriptionBacklog, rm)
 	// The caches first: a subscriber's response reads them.
-	g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	if opts.Listen != nil {
+		g.follower = realtime.NewReplicaFollower(opts.Store, opts.Listen, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	} else {
+		g.follower = realtime.NewFollower(opts.Store, opts.SafetyInterval, opts.Logger, g.status, g.broker)
+	}
+	if err := opts.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "herald_replica_lag_seconds",
+		Help: "How long the oldest event announced by the primary has waited to be read from the database this gateway reads (a replica's replay lag; about 0 on the primary).",
+	}, func() float64 { return g.follower.Lag().Seconds() })); err != nil {
+		return nil, fmt.Errorf("graph metrics: %w", err)
+	}
 	httpOpts := transport.Options{
 		Limits: opts.Limits, Access: opts.Access, CORSOrigins: opts.CORSOrigins, Logger: opts.Logger, Metrics: gm, GqlgenPOST: opts.generatedOnly,
 	}
@@ -174,6 +196,9 @@ func New(opts Options) (*Gateway, error) {
 		opts.Version = "devel"
 	}
 	resolver := resolve.New(opts.Store, g.status, g.broker, opts.Limits, opts.Version)
+	if opts.Listen != nil {
+		resolver.SetReplica(g.follower, opts.MaxReplicaLag)
+	}
 	g.fanOut = realtime.NewFanOut(realtime.FanOutLimits{
 		Buffer: opts.Limits.SubscriberBuffer, PerConnection: opts.Limits.MaxSubscriptionsPerConnection,
 		PerClient: opts.Limits.MaxSubscriptionsPerClient,
@@ -241,6 +266,13 @@ func (g *Gateway) close() {
 	g.queries.Close()
 	g.documents.Close()
 	g.http.Close()
+}
+
+// ReplicaLag is how long the oldest event the primary announced has waited
+// to appear on the replica the gateway reads; ok is false when it reads
+// the primary.
+func (g *Gateway) ReplicaLag() (lag time.Duration, ok bool) {
+	return g.follower.Lag(), g.opts.Listen != nil
 }
 
 // CacheHitRatio is the status cache's hit ratio since start.

@@ -102,11 +102,67 @@ func (c *Config) setDefaults() {
 	}
 }
 
-// Observer hears what a follower does, for metrics. Any method may be nil.
+// Observer hears what a follower does, for metrics and the chain's state.
+// Any method may be nil.
 type Observer struct {
 	Applied func(chain string, blocks int, tip int64, head Head)
 	Reorged func(chain string, depth int64)
 	Failed  func(chain string, err error)
+	// Stepped hears where the chain stands after every step that read the
+	// head, and the step's error (nil when it succeeded, whether or not it
+	// changed anything).
+	Stepped func(chain string, p Position, err error)
+}
+
+// Position is where a chain stands after a step.
+type Position struct {
+	Head Head
+	// Tip is the indexed tip; HasTip is false before the first batch.
+	Tip    int64
+	HasTip bool
+	// CaughtUp is true when nothing was left to index up to the head less
+	// the confirmations: the chain is following, not syncing.
+	CaughtUp bool
+}
+
+// Observers is every observer in obs, called in order.
+func Observers(obs ...Observer) Observer {
+	var all Observer
+	for _, o := range obs {
+		if f, g := all.Applied, o.Applied; g != nil {
+			all.Applied = func(chain string, blocks int, tip int64, head Head) {
+				if f != nil {
+					f(chain, blocks, tip, head)
+				}
+				g(chain, blocks, tip, head)
+			}
+		}
+		if f, g := all.Reorged, o.Reorged; g != nil {
+			all.Reorged = func(chain string, depth int64) {
+				if f != nil {
+					f(chain, depth)
+				}
+				g(chain, depth)
+			}
+		}
+		if f, g := all.Failed, o.Failed; g != nil {
+			all.Failed = func(chain string, err error) {
+				if f != nil {
+					f(chain, err)
+				}
+				g(chain, err)
+			}
+		}
+		if f, g := all.Stepped, o.Stepped; g != nil {
+			all.Stepped = func(chain string, p Position, err error) {
+				if f != nil {
+					f(chain, p, err)
+				}
+				g(chain, p, err)
+			}
+		}
+	}
+	return all
 }
 
 // Follower indexes one chain: from its cursor to the head, batch by batch,
@@ -200,6 +256,16 @@ func (f *Follower) Step(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("read head: %w", err)
 	}
 	f.lastHead = head.Height
+	pos := Position{Head: head, Tip: cur.Height, HasTip: ok}
+	progressed, err := f.stepFrom(ctx, cur, ok, head, next, &pos)
+	if f.obs.Stepped != nil {
+		f.obs.Stepped(f.cfg.Chain, pos, err)
+	}
+	return progressed, err
+}
+
+// stepFrom is Step once the head is known: it moves pos along.
+func (f *Follower) stepFrom(ctx context.Context, cur store.Cursor, ok bool, head Head, next int64, pos *Position) (bool, error) {
 	if ok && head.Height != cur.Head {
 		if err := f.st.SetHead(ctx, f.cfg.Chain, head.Height); err != nil {
 			return false, err
@@ -209,26 +275,32 @@ func (f *Follower) Step(ctx context.Context) (bool, error) {
 	if target < next {
 		// Nothing new to index, but the tip itself may have been replaced,
 		// by a branch of any length: shorter ones included.
-		if ok {
-			return f.checkTip(ctx, cur, head)
+		if !ok {
+			pos.CaughtUp = true
+			return false, nil
 		}
-		return false, nil
+		progressed, err := f.checkTip(ctx, cur, head)
+		pos.CaughtUp = err == nil && !progressed
+		return progressed, err
 	}
 	to := min(target, next+f.cfg.BatchSize-1)
 	ctx, span := otel.Tracer("github.com/herald-indexer/herald/indexer").Start(ctx, "index batch",
 		trace.WithAttributes(attribute.String("chain", f.cfg.Chain), attribute.Int64("from", next), attribute.Int64("to", to)))
 	defer span.End()
-	progressed, err := f.indexRange(ctx, cur, ok, head, next, to)
+	applied, err := f.indexRange(ctx, cur, ok, head, next, to)
 	if err != nil {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, err.Error())
 	}
-	return progressed, err
+	if applied {
+		pos.Tip, pos.HasTip, pos.CaughtUp = to, true, to == target
+	}
+	return applied || err == nil, err
 }
 
 // indexRange fetches blocks next..to and applies them, or handles the reorg
-// they reveal.
-func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, head Head, next, to int64) (bool, error) {
+// they reveal; applied reports whether they were applied.
+func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, head Head, next, to int64) (applied bool, err error) {
 	blocks, err := f.src.Blocks(ctx, next, to)
 	if err != nil {
 		return false, fmt.Errorf("fetch blocks %d..%d: %w", next, to, err)
@@ -237,7 +309,7 @@ func (f *Follower) indexRange(ctx context.Context, cur store.Cursor, ok bool, he
 		return false, fmt.Errorf("fetch blocks %d..%d: source returned none", next, to)
 	}
 	if ok && blocks[0].Parent != cur.Hash {
-		return true, f.reorg(ctx, cur)
+		return false, f.reorg(ctx, cur)
 	}
 	if err := checkLinked(blocks, next); err != nil {
 		// The source saw the chain change while it fetched; fetch again.

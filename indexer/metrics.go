@@ -3,8 +3,12 @@ package indexer
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/indexer/provider"
 )
+
+// states are the values of herald_chain_state's state label.
+var states = []string{domain.ChainStarting, domain.ChainSyncing, domain.ChainFollowing, domain.ChainStalled, domain.ChainStopped}
 
 // Metrics are the indexer's Prometheus series, per chain.
 type Metrics struct {
@@ -18,6 +22,7 @@ type Metrics struct {
 	skipped   *prometheus.CounterVec
 	breaker   *prometheus.GaugeVec
 	provFails *prometheus.GaugeVec
+	state     *prometheus.GaugeVec
 }
 
 // NewMetrics registers the indexer's metrics with reg.
@@ -40,13 +45,36 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		provFails: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "herald_provider_failures", Help: "Failed requests to a provider since herald started.",
 		}, []string{"chain", "provider"}),
+		state: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "herald_chain_state", Help: "1 for the state a chain is in (starting, syncing, following, stalled, stopped), 0 for the others.",
+		}, []string{"chain", "state"}),
 	}
-	for _, c := range []prometheus.Collector{m.indexed, m.head, m.lag, m.blocks, m.reorgs, m.depth, m.failures, m.skipped, m.breaker, m.provFails} {
+	for _, c := range []prometheus.Collector{m.indexed, m.head, m.lag, m.blocks, m.reorgs, m.depth, m.failures, m.skipped, m.breaker, m.provFails, m.state} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// Chain makes a configured chain's counters exist from start-up, at zero,
+// so that rates and alerts see them before anything happens.
+func (m *Metrics) Chain(chain string) {
+	m.blocks.WithLabelValues(chain)
+	m.reorgs.WithLabelValues(chain)
+	m.depth.WithLabelValues(chain)
+	m.failures.WithLabelValues(chain)
+}
+
+// State records the state a chain is in.
+func (m *Metrics) State(s StatusSnapshot) {
+	for _, st := range states {
+		v := 0.0
+		if st == s.State {
+			v = 1
+		}
+		m.state.WithLabelValues(s.Chain, st).Set(v)
+	}
 }
 
 // Observer feeds a follower's events into the metrics.
@@ -58,6 +86,14 @@ func (m *Metrics) Observer() Observer {
 			m.head.WithLabelValues(chain).Set(float64(head.Height))
 			m.lag.WithLabelValues(chain).Set(float64(max(head.Height-tip, 0)))
 		},
+		// Between batches too: a stalled chain's lag grows with its head.
+		Stepped: func(chain string, p Position, _ error) {
+			m.head.WithLabelValues(chain).Set(float64(p.Head.Height))
+			if p.HasTip {
+				m.indexed.WithLabelValues(chain).Set(float64(p.Tip))
+				m.lag.WithLabelValues(chain).Set(float64(max(p.Head.Height-p.Tip, 0)))
+			}
+		},
 		Reorged: func(chain string, depth int64) {
 			m.reorgs.WithLabelValues(chain).Inc()
 			m.depth.WithLabelValues(chain).Observe(float64(depth))
@@ -66,7 +102,16 @@ func (m *Metrics) Observer() Observer {
 	}
 }
 
-// Skipped counts a malformed item a decoder passed over.
+// Skipping makes a chain's skipped-item counters exist from start-up, at
+// zero, for every reason its decoder may give.
+func (m *Metrics) Skipping(chain string, reasons ...string) {
+	for _, r := range reasons {
+		m.skipped.WithLabelValues(chain, r)
+	}
+}
+
+// Skipped counts a malformed item a decoder passed over; reason must be one
+// of a bounded set (a label value per id would grow without end).
 func (m *Metrics) Skipped(chain, reason string) { m.skipped.WithLabelValues(chain, reason).Inc() }
 
 // Providers records a chain's provider states.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -28,27 +30,59 @@ func (s *Store) LastEventID(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// Tail hands every event after `after` to deliver, in id order, until ctx
+// TailOptions configure Tail.
+type TailOptions struct {
+	// After is the event to start after.
+	After int64
+	// SafetyInterval is how often the log is read without a notification.
+	SafetyInterval time.Duration
+	// Notifier is where the NOTIFYs announcing new events are LISTENed
+	// for: the primary, when s is a streaming replica (which can neither
+	// LISTEN nor receive them). Nil is s itself.
+	Notifier *Store
+	// Listening, when not nil, is called once the LISTEN is in place,
+	// before any event is delivered; an error it returns ends Tail.
+	Listening func() error
+	// Announced, when not nil, hears the newest event id each notification
+	// announces, before the event is read.
+	Announced func(id int64)
+}
+
+// Tail hands every event after o.After to deliver, in id order, until ctx
 // ends. It LISTENs on NotifyChannel and reads the log on each notification,
-// after a reconnect, and every safetyInterval: the log, not the notification,
-// is the truth, so a dropped NOTIFY delays events but never loses them.
-// listening, when not nil, is called once the LISTEN is in place, before
-// any event is delivered; an error it returns ends Tail.
-func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Duration, listening func() error, deliver func(context.Context, []Event) error) error {
-	ln := pgdriver.NewListener(s.db)
+// after a reconnect, and every o.SafetyInterval: the log, not the
+// notification, is the truth, so a dropped NOTIFY delays events but never
+// loses them.
+//
+// With a Notifier, a notification names an event that s, a replica, may
+// not have replayed yet: Tail reads s again, every few milliseconds, until
+// it has that event. Event ids are handed out in commit order, so having
+// the announced one means having everything before it: a replica's reader
+// waits for exactly the replication lag, and no longer.
+func (s *Store) Tail(ctx context.Context, o TailOptions, deliver func(context.Context, []Event) error) error {
+	notifier := o.Notifier
+	if notifier == nil {
+		notifier = s
+	}
+	ln := pgdriver.NewListener(notifier.db)
 	defer ln.Close()
 	if err := ln.Listen(ctx, NotifyChannel); err != nil {
 		return fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
 	notes := ln.Channel(pgdriver.WithChannelSize(256))
-	if listening != nil {
+	if o.Listening != nil {
 		// And receiving: the channel's goroutines are running.
-		if err := listening(); err != nil {
+		if err := o.Listening(); err != nil {
 			return err
 		}
 	}
-	ticker := time.NewTicker(safetyInterval)
+	ticker := time.NewTicker(o.SafetyInterval)
 	defer ticker.Stop()
+	after, announced := o.After, int64(0)
+	// poll is the wait before reading again for an announced event the log
+	// does not show yet: short, since replicas are usually milliseconds
+	// behind, and longer the longer it takes.
+	var poll time.Duration
 	for {
 		for {
 			evs, err := s.EventsAfter(ctx, after, 1000)
@@ -66,13 +100,64 @@ func (s *Store) Tail(ctx context.Context, after int64, safetyInterval time.Durat
 			}
 			after = evs[len(evs)-1].ID
 		}
+		var wait <-chan time.Time
+		if announced > after {
+			poll = min(max(2*poll, minReplayPoll), maxReplayPoll)
+			wait = time.After(poll)
+		} else {
+			poll = 0
+		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-notes:
+		case n := <-notes:
+			if id, ok := announcedID(n.Payload); ok && id > announced {
+				announced = id
+				if o.Announced != nil {
+					o.Announced(id)
+				}
+			}
+		case <-wait:
 		case <-ticker.C:
 		}
 	}
+}
+
+// The bounds of Tail's wait for an event a replica has not replayed yet.
+const (
+	minReplayPoll = 2 * time.Millisecond
+	maxReplayPoll = 50 * time.Millisecond
+)
+
+// announcedID reads the event id of a notification's payload, chain:id.
+func announcedID(payload string) (int64, bool) {
+	i := strings.LastIndexByte(payload, ':')
+	if i < 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(payload[i+1:], 10, 64)
+	return id, err == nil
+}
+
+// InRecovery reports whether the server is a standby replaying a primary's
+// WAL: a streaming replica, read only.
+func (s *Store) InRecovery(ctx context.Context) (bool, error) {
+	var r bool
+	if err := s.db.NewRaw("SELECT pg_is_in_recovery()").Scan(ctx, &r); err != nil {
+		return false, fmt.Errorf("ask whether the database is a replica: %w", err)
+	}
+	return r, nil
+}
+
+// ReplayPaused reports whether a standby's replay is paused
+// (pg_wal_replay_pause): it then falls behind its primary however fast the
+// WAL arrives.
+func (s *Store) ReplayPaused(ctx context.Context) (bool, error) {
+	var state string
+	if err := s.db.NewRaw("SELECT pg_get_wal_replay_pause_state()").Scan(ctx, &state); err != nil {
+		return false, fmt.Errorf("read replay state: %w", err)
+	}
+	return state != "not paused", nil
 }
 
 // TipsAt returns each chain's indexed tip as the event log stood at event id

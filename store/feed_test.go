@@ -18,7 +18,8 @@ func TestTailDeliversCommittedEventsInOrder(t *testing.T) {
 	listening := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Tail(ctx, 0, time.Hour, func() error { close(listening); return nil }, func(_ context.Context, evs []store.Event) error {
+		o := store.TailOptions{SafetyInterval: time.Hour, Listening: func() error { close(listening); return nil }}
+		done <- s.Tail(ctx, o, func(_ context.Context, evs []store.Event) error {
 			for _, ev := range evs {
 				got <- ev
 			}
@@ -85,4 +86,82 @@ func TestEventDataIsTheRow(t *testing.T) {
 		return
 	}
 	t.Fatal("no registration event")
+}
+
+// On a streaming replica, which cannot LISTEN, Tail listens on the primary
+// and reads each announced event from the replica once it has replayed it:
+// with an hour-long safety interval, only that path can deliver. While the
+// replica's replay is paused nothing is delivered, though the event is
+// announced; once it resumes, the event arrives.
+func TestTailOnAReplica(t *testing.T) {
+	r := storetest.NewReplicated(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan store.Event, 1000)
+	announced := make(chan int64, 1000)
+	listening := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		o := store.TailOptions{
+			SafetyInterval: time.Hour, Notifier: r.Primary,
+			Listening: func() error { close(listening); return nil },
+			Announced: func(id int64) { announced <- id },
+		}
+		done <- r.Replica.Tail(ctx, o, func(_ context.Context, evs []store.Event) error {
+			for _, ev := range evs {
+				got <- ev
+			}
+			return nil
+		})
+	}()
+	<-listening
+	// nextBlock waits for the block event of the next batch.
+	nextBlock := func(what string) store.Event {
+		t.Helper()
+		for {
+			select {
+			case ev := <-got:
+				if ev.Entity == store.EntityBlock {
+					return ev
+				}
+			case err := <-done:
+				t.Fatalf("tail ended: %v", err)
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no block event %s", what)
+			}
+		}
+	}
+	refs := storetest.Chain(1, 3, storetest.Hash("g"), "main")
+	if err := r.Primary.Apply(ctx, batchOf(refs[:1])); err != nil {
+		t.Fatal(err)
+	}
+	first := nextBlock("from the replica")
+
+	r.PauseReplay(t)
+	if err := r.Primary.Apply(ctx, batchOf(refs[1:2])); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	for id <= first.ID {
+		select {
+		case id = <-announced:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the primary's notification never arrived")
+		}
+	}
+	// The replica has not replayed the announced event: nothing comes. (The
+	// wait is bounded; a delivery inside it is the failure.)
+	select {
+	case ev := <-got:
+		t.Fatalf("event %d delivered from a replica whose replay is paused", ev.ID)
+	case <-time.After(500 * time.Millisecond):
+	}
+	r.ResumeReplay(t)
+	if ev := nextBlock("after replay resumed"); ev.ID != id || ev.BlockHeight != refs[1].Height {
+		t.Fatalf("after resuming: block event %d at %d, want the announced %d at %d", ev.ID, ev.BlockHeight, id, refs[1].Height)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -99,5 +99,26 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]MigrationStatus, error) 
 	return out, err
 }
 
+// PendingMigrations lists the known migrations the database lacks, reading
+// only: a streaming replica cannot take the migration lock or create
+// bun's table, but it can say whether its primary migrated.
+func (s *Store) PendingMigrations(ctx context.Context) ([]string, error) {
+	m, err := s.migrator()
+	if err != nil {
+		return nil, err
+	}
+	ms, err := m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	var pending []string
+	for _, mg := range ms {
+		if !mg.IsApplied() {
+			pending = append(pending, migrationName(mg))
+		}
+	}
+	return pending, nil
+}
+
 // migrationName is a migration's file name without its suffix.
 func migrationName(m migrate.Migration) string { return m.Name + "_" + m.Comment }

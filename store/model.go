@@ -324,8 +324,36 @@ type ProviderHealth struct {
 	Requests            int64     `bun:"requests"`
 	Failures            int64     `bun:"failures"`
 	LastError           string    `bun:"last_error,nullzero"`
+	LastErrorAt         time.Time `bun:"last_error_at,nullzero"`
 	LastSuccess         time.Time `bun:"last_success,nullzero"`
 	UpdatedAt           time.Time `bun:"updated_at"`
+}
+
+// ChainState is what a chain's indexer reported it was doing
+// (domain.ChainStarting and the others).
+type ChainState struct {
+	bun.BaseModel `bun:"table:chain_states"`
+
+	Chain  string `bun:"chain,pk"`
+	State  string `bun:"state"`
+	Reason string `bun:"reason,nullzero"`
+	// Since is when the chain entered State.
+	Since time.Time `bun:"since"`
+	// Head is the head the indexer last read; nil before it read one.
+	Head            *int64  `bun:"head"`
+	BlocksPerSecond float64 `bun:"blocks_per_second"`
+	// ETASeconds is how long catching up should take at BlocksPerSecond;
+	// nil unless syncing.
+	ETASeconds *float64 `bun:"eta_seconds"`
+	// StallAfterMS is the indexer's stall_after: a report older than that
+	// is itself a stall (domain.ReportedState).
+	StallAfterMS int64     `bun:"stall_after_ms"`
+	ReportedAt   time.Time `bun:"reported_at"`
+}
+
+// StallAfter is the indexer's stall_after.
+func (c ChainState) StallAfter() time.Duration {
+	return time.Duration(c.StallAfterMS) * time.Millisecond
 }
 
 // EventData is an event's entity as JSON. It goes to the database as the

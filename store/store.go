@@ -211,13 +211,36 @@ func (s *Store) ReportProviders(ctx context.Context, chain string, ps []Provider
 	})
 }
 
+// ReportChainState records what a chain's indexer is doing, replacing its
+// previous report. ReportedAt is set here.
+func (s *Store) ReportChainState(ctx context.Context, c ChainState) error {
+	c.ReportedAt = time.Now().UTC()
+	if _, err := s.db.NewInsert().Model(&c).On("CONFLICT (chain) DO UPDATE").
+		Set("state = EXCLUDED.state, reason = EXCLUDED.reason, since = EXCLUDED.since, head = EXCLUDED.head").
+		Set("blocks_per_second = EXCLUDED.blocks_per_second, eta_seconds = EXCLUDED.eta_seconds").
+		Set("stall_after_ms = EXCLUDED.stall_after_ms, reported_at = EXCLUDED.reported_at").
+		Exec(ctx); err != nil {
+		return fmt.Errorf("report state of %s: %w", c.Chain, err)
+	}
+	return nil
+}
+
+// ChainStates returns every chain's last reported state, by chain name.
+func (s *Store) ChainStates(ctx context.Context) ([]ChainState, error) {
+	var cs []ChainState
+	if err := s.db.NewSelect().Model(&cs).Order("chain").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("read chain states: %w", err)
+	}
+	return cs, nil
+}
+
 // ResetChain deletes everything indexed from a chain, its event-log rows
 // included, in one transaction. `herald dev` uses it: its devnets are new
 // chains on every start.
 func (s *Store) ResetChain(ctx context.Context, chain string) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, table := range []string{
-			"events", "providers", "nft_summaries", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
+			"events", "chain_states", "providers", "nft_summaries", "player_xp", "badge_holdings", "threshold_updates", "reuse_attempts", "nullifiers",
 			"badge_transfers", "badge_claims", "registration_records", "registrations", "collections", "blocks", "chains",
 		} {
 			if _, err := tx.NewDelete().TableExpr(table).Where("chain = ?", chain).Exec(ctx); err != nil {

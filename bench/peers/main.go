@@ -358,11 +358,13 @@ func goBenchmarks(ctx context.Context, url string, log *slog.Logger) ([]string, 
 	var lines []string
 	for _, b := range []struct{ pkg, name, times, what string }{
 		{"./indexer/bitcoin", "BenchmarkDecodeApply", "60x", "Bitcoin: verify + decode + apply mainnet-sized blocks (3,000 tx) into PostgreSQL"},
+		{"./indexer/bitcoin", "BenchmarkBackfillUnderFaults", "3x", "Bitcoin backfill of 100 mainnet-sized blocks from one Esplora provider on loopback, healthy and failing 30% of requests at random (immediate 503s)"},
 		{"./indexer/evm", "BenchmarkDecodeApply", "30x", "EVM: decode + apply logs (claims, transfers, nullifier uses) into PostgreSQL"},
 		{"./store", "BenchmarkNullifiersByHash", "3000x", "one 100-hash lookup over 1,000,000 stored, serially: the database's share of `nullifiers`"},
 		{"./graph", "BenchmarkUnderFragmentAttack", "3000x", "an ordinary query's latency alone, then while 4 anonymous clients send 10⁶-expansion documents as fast as answered (default limits)"},
 		{"./graph", "BenchmarkNFTStatus", "20000x", "nft with 200 registrations (first page), 50 concurrent clients, no access log"},
 		{"./graph", "BenchmarkNFTStatusWithAccessLog", "20000x", "nft with 200 registrations (first page), 50 concurrent clients, every operation in the access log (JSON lines to a file)"},
+		{"./graph", "BenchmarkReplicaDelivery", "200x", "a gateway on a streaming replica (its own primary and replica), LISTENing on the primary, 100 websocket subscribers: commit on the primary → the replica has it (replay) → every subscriber has it (delivery)"},
 		{"./graph", "BenchmarkSubscriptionFanOut", "30x", "10,000 websocket subscribers to the same subscription (their client process on the same 2 cores): commit → last subscriber"},
 	} {
 		log.Info("go benchmark", "package", b.pkg, "name", b.name)

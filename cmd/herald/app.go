@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/indexer"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
@@ -60,21 +63,27 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		return errors.New("no chains configured: add bitcoin (or evm) entries to the config file (see docs/operations.md)")
 	}
 	return withStore(ctx, cfg, log, func(st *store.Store) error {
-		if _, err := st.MigrateUp(ctx); err != nil {
+		if err := prepareSchema(ctx, st, r); err != nil {
 			return err
 		}
 		reg := newRegistry()
 		var actors []actor
+		var chains []*chainRun
 		if r.index {
-			as, closeChains, err := indexers(ctx, cfg, st, reg, log)
+			var err error
+			if chains, actors, err = indexers(cfg, st, reg, log); err != nil {
+				return err
+			}
+		}
+		if r.serve {
+			as, _, err := gateway(ctx, cfg, st, reg, log)
 			if err != nil {
 				return err
 			}
-			defer closeChains()
 			actors = append(actors, as...)
-		}
-		if r.serve {
-			as, _, err := gateway(cfg, st, reg, log)
+		} else {
+			// `herald index` alone: its own address for the metrics and health.
+			as, err := opsServer(cfg.Index.Listen, reg, indexReadiness(st, chains), log)
 			if err != nil {
 				return err
 			}
@@ -82,6 +91,32 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		return runGroup(ctx, log, actors)
 	})
+}
+
+// prepareSchema applies pending migrations, except on a streaming replica,
+// which cannot be written to: there the schema must already be the
+// binary's, migrated on the primary.
+func prepareSchema(ctx context.Context, st *store.Store, r roles) error {
+	replica, err := st.InRecovery(ctx)
+	if err != nil {
+		return err
+	}
+	if !replica {
+		_, err := st.MigrateUp(ctx)
+		return err
+	}
+	if r.index {
+		return errors.New("database_url is a read-only streaming replica: the indexer writes, point it at the primary")
+	}
+	pending, err := st.PendingMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("database_url is a streaming replica whose schema cannot be read (was the primary ever migrated?): %w", err)
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("database_url is a streaming replica whose schema lacks migrations %s: apply them on the primary (`herald migrate up`, or start `herald index`) first",
+			strings.Join(pending, ", "))
+	}
+	return nil
 }
 
 // newRegistry is a process's metrics: herald's own and the Go runtime's.
@@ -97,82 +132,155 @@ type chainSource interface {
 	States() []provider.State
 }
 
-// indexers builds one follower per configured chain, plus a reporter of its
-// providers' health; closeChains releases the chains' connections once the
-// followers are done. A chain that cannot be set up stops start-up, and the
-// chains built before it are closed: nothing runs half-configured.
-func indexers(ctx context.Context, cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.Logger) (actors []actor, closeChains func(), err error) {
-	var closers []func()
-	closeAll := func() {
-		for _, c := range closers {
-			c()
-		}
-	}
-	defer func() {
-		if err != nil {
-			closeAll()
-		}
-	}()
+// chainRun is one configured chain as a process runs it: its state from
+// start-up on, and its source once built.
+type chainRun struct {
+	key    string // its place in the configuration: bitcoin[0]
+	name   string
+	status *indexer.Status
+	fc     indexer.Config
+	// build makes the chain's source (checking its providers) and returns
+	// what closes it.
+	build func(ctx context.Context) (chainSource, func(), error)
+
+	mu  sync.Mutex
+	src chainSource // nil until built
+}
+
+func (c *chainRun) source() chainSource {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.src
+}
+
+// indexers returns one chain per configured chain and the actors that run
+// them: each chain is built (its providers checked, retried for
+// index.startup_timeout while none answers) and followed by one actor, and
+// its state and providers' health reported by another, from start-up on. A
+// chain that cannot be built stops the process, and the chains already
+// running are closed with it: nothing runs half-configured.
+func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.Logger) ([]*chainRun, []actor, error) {
 	m, err := indexer.NewMetrics(reg)
 	if err != nil {
 		return nil, nil, err
 	}
+	var chains []*chainRun
 	for i, bc := range cfg.Bitcoin {
-		chain, err := bitcoin.New(ctx, bc, log.With("chain", bc.Name), bitcoin.WithNoticeHook(func(chain string, _ int64, n bitcoin.Notice) {
-			m.Skipped(chain, n.Reason)
-		}))
-		if err != nil {
-			return nil, nil, fmt.Errorf("bitcoin[%d] (%s): %w", i, bc.Name, err)
-		}
-		var cols []store.Collection
-		for _, c := range chain.Collections() {
-			cols = append(cols, store.Collection{Name: c.Name, Creator: c.Address.EncodeAddress(), MinFeeSats: c.MinFeeSats, MinConfirmations: c.MinConfirmations})
-		}
-		if err := st.SyncCollections(ctx, bc.Name, cols); err != nil {
-			return nil, nil, err
-		}
-		actors = append(actors, follow(bc.Name, bc.FollowerConfig(), chain, st, m, log)...)
+		chains = append(chains, &chainRun{
+			key: fmt.Sprintf("bitcoin[%d]", i), name: bc.Name, fc: bc.FollowerConfig(),
+			build: func(ctx context.Context) (chainSource, func(), error) {
+				chain, err := bitcoin.New(ctx, bc, log.With("chain", bc.Name), bitcoin.WithNoticeHook(func(chain string, _ int64, n bitcoin.Notice) {
+					m.Skipped(chain, n.Kind)
+				}))
+				if err != nil {
+					return nil, nil, err
+				}
+				var cols []store.Collection
+				for _, c := range chain.Collections() {
+					cols = append(cols, store.Collection{Name: c.Name, Creator: c.Address.EncodeAddress(), MinFeeSats: c.MinFeeSats, MinConfirmations: c.MinConfirmations})
+				}
+				if err := st.SyncCollections(ctx, bc.Name, cols); err != nil {
+					return nil, nil, err
+				}
+				return chain, func() {}, nil
+			},
+		})
 	}
 	for i, ec := range cfg.EVM {
-		chain, err := evm.New(ctx, ec, log.With("chain", ec.Name), evm.WithMalformedHook(func(e *evm.MalformedLogError) {
-			m.Skipped(ec.Name, "malformed "+e.Event)
-		}))
-		if err != nil {
-			return nil, nil, fmt.Errorf("evm[%d] (%s): %w", i, ec.Name, err)
+		chains = append(chains, &chainRun{
+			key: fmt.Sprintf("evm[%d]", i), name: ec.Name, fc: ec.FollowerConfig(),
+			build: func(ctx context.Context) (chainSource, func(), error) {
+				chain, err := evm.New(ctx, ec, log.With("chain", ec.Name), evm.WithMalformedHook(func(e *evm.MalformedLogError) {
+					m.Skipped(ec.Name, "malformed "+e.Event)
+				}))
+				if err != nil {
+					return nil, nil, err
+				}
+				return chain, chain.Close, nil
+			},
+		})
+	}
+	for _, bc := range cfg.Bitcoin {
+		m.Skipping(bc.Name, bitcoin.NoticeKinds...)
+	}
+	for _, ec := range cfg.EVM {
+		for _, sig := range evm.EventSignatures() {
+			m.Skipping(ec.Name, "malformed "+sig)
 		}
-		closers = append(closers, chain.Close)
-		actors = append(actors, follow(ec.Name, ec.FollowerConfig(), chain, st, m, log)...)
 	}
-	return actors, closeAll, nil
+	var actors []actor
+	for _, c := range chains {
+		c.status = indexer.NewStatus(c.name, cfg.Index.StallAfter, nil)
+		m.Chain(c.name)
+		actors = append(actors,
+			actor{name: "indexer " + c.name, run: func(ctx context.Context) error {
+				return follow(ctx, c, cfg.Index.StartupTimeout, st, m, log)
+			}},
+			actor{name: "chain state " + c.name, run: func(ctx context.Context) error {
+				return reportChain(ctx, c, st, m, log)
+			}},
+		)
+	}
+	return chains, actors, nil
 }
 
-func follow(name string, fc indexer.Config, src chainSource, st *store.Store, m *indexer.Metrics, log *slog.Logger) []actor {
-	f := indexer.NewFollower(fc, src, st, log, m.Observer())
-	return []actor{
-		{name: "indexer " + name, run: f.Run},
-		{name: "provider health " + name, run: func(ctx context.Context) error {
-			return reportProviders(ctx, name, src, st, m, log)
-		}},
+// follow builds a chain and follows it until ctx ends. A chain stopped for
+// good (a reorg deeper than its window) stays stopped, saying so in its
+// state, while the process and its other chains go on.
+func follow(ctx context.Context, c *chainRun, startupTimeout time.Duration, st *store.Store, m *indexer.Metrics, log *slog.Logger) error {
+	type built struct {
+		src   chainSource
+		close func()
 	}
+	b, err := indexer.Build(ctx, startupTimeout, nil, func(err error) {
+		c.status.StartFailed(err)
+		log.Warn("chain not started; retrying", "chain", c.name, "err", err)
+	}, func(ctx context.Context) (built, error) {
+		src, closeSrc, err := c.build(ctx)
+		return built{src, closeSrc}, err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("%s (%s): %w", c.key, c.name, err)
+	}
+	defer b.close()
+	c.mu.Lock()
+	c.src = b.src
+	c.mu.Unlock()
+	c.status.Running()
+	f := indexer.NewFollower(c.fc, b.src, st, log, indexer.Observers(m.Observer(), c.status.Observer()))
+	err = f.Run(ctx)
+	if errors.Is(err, indexer.ErrReorgTooDeep) {
+		c.status.Stopped(err)
+		log.Error("chain stopped; the other chains go on", "chain", c.name, "err", err)
+		<-ctx.Done()
+		return nil
+	}
+	return err
 }
 
-// reportProviders writes a chain's provider health to the database (where
-// `_meta` reads it) and the metrics, every few seconds.
-func reportProviders(ctx context.Context, chain string, src chainSource, st *store.Store, m *indexer.Metrics, log *slog.Logger) error {
-	t := time.NewTicker(5 * time.Second)
+// reportChain writes a chain's state and its providers' health to the
+// database (where `_meta` and the gateways' /readyz read them) and the
+// metrics: at once, whenever the state changes, and every few seconds.
+func reportChain(ctx context.Context, c *chainRun, st *store.Store, m *indexer.Metrics, log *slog.Logger) error {
+	const every = 5 * time.Second
+	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var last indexer.StatusSnapshot
+	var lastAt time.Time
 	for {
-		states := src.States()
-		m.Providers(chain, states)
-		rows := make([]store.ProviderHealth, len(states))
-		for i, s := range states {
-			rows[i] = store.ProviderHealth{
-				Name: s.Name, Breaker: s.Breaker, ConsecutiveFailures: s.ConsecutiveFailures,
-				Requests: int64(s.Requests), Failures: int64(s.Failures), LastError: s.LastError, LastSuccess: s.LastSuccess,
+		snap := c.status.Snapshot()
+		if snap.State != last.State || snap.Reason != last.Reason || time.Since(lastAt) >= every {
+			m.State(snap)
+			if err := st.ReportChainState(ctx, chainState(snap, c.status.StallAfter())); err != nil && ctx.Err() == nil {
+				log.Warn("could not record chain state", "chain", c.name, "err", err)
 			}
-		}
-		if err := st.ReportProviders(ctx, chain, rows); err != nil && ctx.Err() == nil {
-			log.Warn("could not record provider health", "chain", chain, "err", err)
+			if src := c.source(); src != nil {
+				reportProviders(ctx, c.name, src, st, m, log)
+			}
+			last, lastAt = snap, time.Now()
 		}
 		select {
 		case <-ctx.Done():
@@ -182,52 +290,170 @@ func reportProviders(ctx context.Context, chain string, src chainSource, st *sto
 	}
 }
 
+func chainState(s indexer.StatusSnapshot, stallAfter time.Duration) store.ChainState {
+	cs := store.ChainState{
+		Chain: s.Chain, State: s.State, Reason: s.Reason, Since: s.Since.UTC(),
+		BlocksPerSecond: s.BlocksPerSecond, StallAfterMS: stallAfter.Milliseconds(),
+	}
+	if s.HasHead {
+		cs.Head = &s.Head
+	}
+	if s.ETA > 0 {
+		eta := s.ETA.Seconds()
+		cs.ETASeconds = &eta
+	}
+	return cs
+}
+
+// reportProviders writes a chain's provider health to the database and the
+// metrics.
+func reportProviders(ctx context.Context, chain string, src chainSource, st *store.Store, m *indexer.Metrics, log *slog.Logger) {
+	states := src.States()
+	m.Providers(chain, states)
+	rows := make([]store.ProviderHealth, len(states))
+	for i, s := range states {
+		rows[i] = store.ProviderHealth{
+			Name: s.Name, Breaker: s.Breaker, ConsecutiveFailures: s.ConsecutiveFailures,
+			Requests: int64(s.Requests), Failures: int64(s.Failures), LastError: s.LastError, LastErrorAt: s.LastErrorAt,
+			LastSuccess: s.LastSuccess,
+		}
+	}
+	if err := st.ReportProviders(ctx, chain, rows); err != nil && ctx.Err() == nil {
+		log.Warn("could not record provider health", "chain", chain, "err", err)
+	}
+}
+
+// opsServer serves a process's metrics and health on addr: `herald index`
+// has no gateway to serve them.
+func opsServer(addr string, reg *prometheus.Registry, ready http.HandlerFunc, log *slog.Logger) ([]actor, error) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/readyz", ready)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("index.listen: %w", err)
+	}
+	return []actor{{name: "http " + addr, run: func(ctx context.Context) error {
+		log.Info("indexer listening", "metrics", "http://"+ln.Addr().String()+"/metrics")
+		return serveUntil(ctx, srv, ln)
+	}}}, nil
+}
+
+// serveUntil serves ln until ctx ends, then shuts srv down.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		<-errc
+		return nil
+	}
+}
+
+// indexReadiness is ready when the database answers and every chain is
+// running: none starting, stalled or stopped.
+func indexReadiness(st *store.Store, chains []*chainRun) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		for _, c := range chains {
+			if s := c.status.Snapshot(); s.State == domain.ChainStarting || domain.Unready(s.State) {
+				msg := fmt.Sprintf("chain %s is %s", c.name, s.State)
+				if s.Reason != "" {
+					msg += ": " + s.Reason
+				}
+				http.Error(w, msg, http.StatusServiceUnavailable)
+				return
+			}
+		}
+		fmt.Fprintln(w, "ready")
+	}
+}
+
 // gateway builds the HTTP server — GraphQL, GraphiQL, metrics and health —
-// and listens, so that its address is known before anything runs.
-func gateway(cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Logger) ([]actor, net.Addr, error) {
+// and listens, so that its address is known before anything runs. On a
+// streaming replica it LISTENs on the primary, listen_database_url.
+func gateway(ctx context.Context, cfg Config, st *store.Store, reg *prometheus.Registry, log *slog.Logger) (_ []actor, _ net.Addr, err error) {
+	replica, err := st.InRecovery(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var listen *store.Store
+	switch {
+	case cfg.ListenDatabaseURL != "":
+		if listen, err = store.Open(ctx, cfg.ListenDatabaseURL, store.WithMaxConns(2), store.WithApplicationName("herald listen")); err != nil {
+			return nil, nil, fmt.Errorf("listen_database_url: %w", err)
+		}
+		defer func() {
+			if err != nil {
+				listen.Close()
+			}
+		}()
+	case replica:
+		return nil, nil, errors.New("database_url is a streaming replica, which cannot LISTEN for new events: set listen_database_url to its primary (docs/operations.md)")
+	}
 	access, err := cfg.Access.Load()
 	if err != nil {
 		return nil, nil, err
 	}
 	gw, err := graph.New(graph.Options{
-		Store: st, Limits: cfg.Limits, Access: access, Caches: cfg.Cache, CORSOrigins: cfg.HTTP.CORSOrigins, Logger: log, AccessLog: &cfg.Log.Access, Registerer: reg, Version: releaseVersion(),
+		Store: st, Listen: listen, MaxReplicaLag: cfg.HTTP.MaxReplicaLag,
+		Limits: cfg.Limits, Access: access, Caches: cfg.Cache, CORSOrigins: cfg.HTTP.CORSOrigins,
+		Logger: log, AccessLog: &cfg.Log.Access, Registerer: reg, Version: releaseVersion(),
+		SafetyInterval: cfg.safetyInterval,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	responses := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "herald_http_responses_total",
+		Help: "HTTP responses of the API (GraphQL and GraphiQL; not /metrics or the health checks), by status code.",
+	}, []string{"code"})
+	if err := reg.Register(responses); err != nil {
+		return nil, nil, err
+	}
+	api := http.NewServeMux()
+	gw.Register(api)
 	mux := http.NewServeMux()
-	gw.Register(mux)
+	mux.Handle("/", promhttp.InstrumentHandlerCounter(responses, api))
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP.MaxLag))
-	srv := gw.NewServer(mux)
+	mux.HandleFunc("/readyz", readiness(st, cfg.HTTP, gw))
+	srv := gw.NewServer(mux) // the gateway's deadlines and caps; streams end on shutdown
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
 		return nil, nil, fmt.Errorf("http.listen: %w", err)
 	}
 	return []actor{
-		{name: "event log follower", run: gw.Run},
+		{name: "event log follower", run: func(ctx context.Context) error {
+			if listen != nil {
+				defer listen.Close()
+			}
+			return gw.Run(ctx)
+		}},
 		{name: "http " + cfg.HTTP.Listen, run: func(ctx context.Context) error {
 			log.Info("gateway listening", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql")
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			select {
-			case err := <-errc:
-				return err
-			case <-ctx.Done():
-				sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(sctx)
-				<-errc
-				return nil
-			}
+			return serveUntil(ctx, srv, ln)
 		}},
 	}, ln.Addr(), nil
 }
 
-// readiness is ready when the database answers and no chain trails its head
-// by more than maxLag blocks.
-func readiness(st *store.Store, maxLag int64) http.HandlerFunc {
+// readiness is ready when the database answers, no chain is stalled or
+// stopped or trails its head by more than http.max_lag blocks, and a
+// replica the gateway reads keeps up with its primary within
+// http.max_replica_lag.
+func readiness(st *store.Store, cfg HTTPConfig, gw *graph.Gateway) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -240,11 +466,27 @@ func readiness(st *store.Store, maxLag int64) http.HandlerFunc {
 			http.Error(w, "database unreadable", http.StatusServiceUnavailable)
 			return
 		}
+		states, err := st.ChainStates(ctx)
+		if err != nil {
+			http.Error(w, "database unreadable", http.StatusServiceUnavailable)
+			return
+		}
+		now := time.Now()
+		for _, c := range states {
+			if state, reason := domain.ReportedState(c.State, c.Reason, c.ReportedAt, now, c.StallAfter()); domain.Unready(state) {
+				http.Error(w, fmt.Sprintf("chain %s is %s: %s", c.Chain, state, reason), http.StatusServiceUnavailable)
+				return
+			}
+		}
 		for _, c := range cursors {
-			if lag := c.Head - c.Height; maxLag > 0 && lag > maxLag {
+			if lag := c.Head - c.Height; cfg.MaxLag > 0 && lag > cfg.MaxLag {
 				http.Error(w, fmt.Sprintf("chain %s is %d blocks behind", c.Chain, lag), http.StatusServiceUnavailable)
 				return
 			}
+		}
+		if lag, ok := gw.ReplicaLag(); ok && lag > cfg.MaxReplicaLag {
+			http.Error(w, fmt.Sprintf("the replica is %s behind its primary", lag.Round(time.Millisecond)), http.StatusServiceUnavailable)
+			return
 		}
 		fmt.Fprintln(w, "ready")
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/herald-indexer/herald/graph"
 	"github.com/herald-indexer/herald/graph/limits"
@@ -21,13 +22,19 @@ type Config struct {
 	// DatabaseURL names an existing PostgreSQL server; empty starts the
 	// embedded one in DataDir/pg.
 	DatabaseURL string `yaml:"database_url"`
+	// ListenDatabaseURL, for a gateway whose DatabaseURL is a streaming
+	// replica, is the primary: the gateway LISTENs there for new events
+	// (a replica delivers no NOTIFY) and reads them from the replica once
+	// it has replayed them. Empty listens on DatabaseURL.
+	ListenDatabaseURL string `yaml:"listen_database_url"`
 	// DatabasePoolSize bounds this process's connections to it; 0 is
 	// store.DefaultMaxConns (twice the cores and two).
 	DatabasePoolSize int `yaml:"database_pool_size"`
 	// DataDir holds herald's local state (the embedded database).
-	DataDir string     `yaml:"data_dir"`
-	Log     LogConfig  `yaml:"log"`
-	HTTP    HTTPConfig `yaml:"http"`
+	DataDir string      `yaml:"data_dir"`
+	Log     LogConfig   `yaml:"log"`
+	HTTP    HTTPConfig  `yaml:"http"`
+	Index   IndexConfig `yaml:"index"`
 	// Limits bound what one GraphQL operation may cost.
 	Limits limits.Limits `yaml:"limits"`
 	// Access names the API keys, and who counts as anonymous.
@@ -38,6 +45,10 @@ type Config struct {
 	Bitcoin []bitcoin.Config `yaml:"bitcoin"`
 	// EVM chains to index badges and nullifiers from.
 	EVM []evm.Config `yaml:"evm"`
+
+	// safetyInterval overrides the gateway's safety read of the event log
+	// (tests set it long, so that only notifications deliver).
+	safetyInterval time.Duration
 }
 
 // HTTPConfig configures the gateway's listener.
@@ -50,6 +61,24 @@ type HTTPConfig struct {
 	// MaxLag is how many blocks a chain may trail its head before /readyz
 	// says not ready.
 	MaxLag int64 `yaml:"max_lag"`
+	// MaxReplicaLag is how long the newest event the primary announced may
+	// wait to appear on the replica the gateway reads before /readyz says
+	// not ready (with listen_database_url).
+	MaxReplicaLag time.Duration `yaml:"max_replica_lag"`
+}
+
+// IndexConfig configures the indexer.
+type IndexConfig struct {
+	// Listen is `herald index`'s own address: /metrics, /healthz and
+	// /readyz (`run` serves them on http.listen, with the gateway's).
+	Listen string `yaml:"listen"`
+	// StallAfter is how long a chain may make no progress while there is
+	// work to do (or not start) before it is stalled: /readyz is unready
+	// and _meta says why.
+	StallAfter time.Duration `yaml:"stall_after"`
+	// StartupTimeout is how long start-up keeps trying a chain none of
+	// whose providers answers before it gives up.
+	StartupTimeout time.Duration `yaml:"startup_timeout"`
 }
 
 // LogConfig configures log/slog.
@@ -64,7 +93,8 @@ func defaultConfig() Config {
 	return Config{
 		DataDir: ".herald",
 		Log:     LogConfig{Level: "info", Format: "text", Access: transport.DefaultAccessLog()},
-		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100},
+		HTTP:    HTTPConfig{Listen: "127.0.0.1:8080", MaxLag: 100, MaxReplicaLag: 30 * time.Second},
+		Index:   IndexConfig{Listen: "127.0.0.1:8081", StallAfter: 5 * time.Minute, StartupTimeout: 2 * time.Minute},
 		Limits:  limits.Defaults(),
 		Cache:   graph.DefaultCaches(),
 	}
@@ -74,11 +104,13 @@ func defaultConfig() Config {
 // is honoured too, as most PostgreSQL tooling does.
 func envVars(c *Config) map[string]*string {
 	return map[string]*string{
-		"HERALD_DATABASE_URL": &c.DatabaseURL,
-		"HERALD_DATA_DIR":     &c.DataDir,
-		"HERALD_LOG_LEVEL":    &c.Log.Level,
-		"HERALD_LOG_FORMAT":   &c.Log.Format,
-		"HERALD_HTTP_LISTEN":  &c.HTTP.Listen,
+		"HERALD_DATABASE_URL":        &c.DatabaseURL,
+		"HERALD_LISTEN_DATABASE_URL": &c.ListenDatabaseURL,
+		"HERALD_DATA_DIR":            &c.DataDir,
+		"HERALD_LOG_LEVEL":           &c.Log.Level,
+		"HERALD_LOG_FORMAT":          &c.Log.Format,
+		"HERALD_HTTP_LISTEN":         &c.HTTP.Listen,
+		"HERALD_INDEX_LISTEN":        &c.Index.Listen,
 	}
 }
 
@@ -129,8 +161,15 @@ func (c Config) validate() error {
 	if c.DatabasePoolSize < 0 {
 		errs = append(errs, fmt.Errorf("database_pool_size: %d is negative (0 sizes the pool by the cores)", c.DatabasePoolSize))
 	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+	if c.DatabaseURL != "" && !isPostgresURL(c.DatabaseURL) {
 		errs = append(errs, errors.New("database_url: not a postgres:// URL"))
+	}
+	switch {
+	case c.ListenDatabaseURL == "":
+	case !isPostgresURL(c.ListenDatabaseURL):
+		errs = append(errs, errors.New("listen_database_url: not a postgres:// URL"))
+	case c.DatabaseURL == "":
+		errs = append(errs, errors.New("listen_database_url: set, but database_url is empty (the embedded database has no replica)"))
 	}
 	seen := map[string]string{}
 	name := func(key, chain string) {
@@ -156,6 +195,18 @@ func (c Config) validate() error {
 	if c.HTTP.Listen == "" {
 		errs = append(errs, errors.New("http.listen: empty"))
 	}
+	if c.HTTP.MaxReplicaLag <= 0 {
+		errs = append(errs, fmt.Errorf("http.max_replica_lag: %s is not positive", c.HTTP.MaxReplicaLag))
+	}
+	if c.Index.Listen == "" {
+		errs = append(errs, errors.New("index.listen: empty"))
+	}
+	if c.Index.StallAfter <= 0 {
+		errs = append(errs, fmt.Errorf("index.stall_after: %s is not positive", c.Index.StallAfter))
+	}
+	if c.Index.StartupTimeout < 0 {
+		errs = append(errs, fmt.Errorf("index.startup_timeout: %s is negative", c.Index.StartupTimeout))
+	}
 	if c.Limits.MaxPageSize <= 0 || c.Limits.DefaultPageSize <= 0 || c.Limits.DefaultPageSize > c.Limits.MaxPageSize {
 		errs = append(errs, errors.New("limits: default_page_size and max_page_size must be positive, default ≤ max"))
 	}
@@ -175,6 +226,10 @@ func (c Config) validate() error {
 
 // chains reports whether any chain is configured to index.
 func (c Config) chains() int { return len(c.Bitcoin) + len(c.EVM) }
+
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
 
 func (c Config) pgDataDir() string { return filepath.Join(c.DataDir, "pg") }
 

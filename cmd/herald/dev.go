@@ -132,12 +132,11 @@ func devWith(ctx context.Context, cfg Config, log *slog.Logger, opts devOptions,
 			{name: "bitcoin devnet traffic", run: until(opts.trafficStop, btc.Run)},
 			{name: "evm devnet traffic", run: until(opts.trafficStop, chain.Run)},
 		}
-		idx, closeChains, err := indexers(ctx, cfg, st, reg, log)
+		_, idx, err := indexers(cfg, st, reg, log)
 		if err != nil {
 			return err
 		}
-		defer closeChains()
-		gw, addr, err := gateway(cfg, st, reg, log)
+		gw, addr, err := gateway(ctx, cfg, st, reg, log)
 		if err != nil {
 			return err
 		}

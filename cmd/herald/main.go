@@ -28,7 +28,7 @@ func commands() []command {
 	return []command{
 		{name: "dev", synopsis: "[dev flags]", summary: "everything on this machine: embedded PostgreSQL, a btcd regtest node and an EVM devnet with live traffic, the indexer and the gateway", own: devFlags},
 		{name: "run", summary: "index the configured chains and serve GraphQL, in one process"},
-		{name: "index", summary: "index the configured chains (one writer per chain)"},
+		{name: "index", summary: "index the configured chains (one writer per chain); /metrics, /healthz, /readyz on index.listen"},
 		{name: "serve", summary: "serve GraphQL from the database (stateless; run as many as needed)"},
 		{name: "migrate", synopsis: "up|down|status", summary: "apply, roll back or list database migrations"},
 		{name: "check", summary: "read and validate the configuration (file, environment, flags) and say what is wrong, touching nothing"},
@@ -94,8 +94,9 @@ func printUsage(w io.Writer, getenv func(string) string, name string) {
 	fs.PrintDefaults()
 	fmt.Fprint(w, `
 Settings come from the configuration file, then HERALD_* environment variables
-(HERALD_DATABASE_URL or DATABASE_URL, HERALD_DATA_DIR, HERALD_LOG_LEVEL,
-HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN, HERALD_API_KEYS), then flags: flags win.
+(HERALD_DATABASE_URL or DATABASE_URL, HERALD_LISTEN_DATABASE_URL, HERALD_DATA_DIR,
+HERALD_LOG_LEVEL, HERALD_LOG_FORMAT, HERALD_HTTP_LISTEN, HERALD_INDEX_LISTEN,
+HERALD_API_KEYS), then flags: flags win.
 Every setting is in docs/operations.md.
 `)
 }

@@ -147,10 +147,12 @@ func TestExampleConfigsLoad(t *testing.T) {
 	}
 }
 
+// An RPC that never answers stops start-up once index.startup_timeout is
+// up, with an error naming the chain and the RPC.
 func TestUnreachableRPCStopsStart(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "herald.yaml")
-	yaml := "evm:\n  - name: nowhere\n    chain_id: 1\n    rpc: [\"http://127.0.0.1:1\"]\n    contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]\n"
+	yaml := "index: {listen: \"127.0.0.1:0\", startup_timeout: 1s}\nevm:\n  - name: nowhere\n    chain_id: 1\n    rpc: [\"http://127.0.0.1:1\"]\n    contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]\n"
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}

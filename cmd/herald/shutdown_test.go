@@ -72,8 +72,8 @@ func TestShutdownClosesWebsockets(t *testing.T) {
 	}
 }
 
-// A chain that cannot be set up stops start-up, and the chains built
-// before it are closed rather than left connected.
+// A chain that cannot be set up stops the process once its start-up time is
+// up, and the chains already running are closed rather than left connected.
 func TestFailedChainClosesTheChainsBuiltBefore(t *testing.T) {
 	ctx := context.Background()
 	chain, err := devnet.StartEVM(ctx, devnet.EVMOptions{HTTPAddr: "127.0.0.1:0"})
@@ -81,19 +81,21 @@ func TestFailedChainClosesTheChainsBuiltBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer chain.Stop()
-	st := storetest.New(t)
 	before := goleak.IgnoreCurrent()
 
 	cfg := defaultConfig()
+	cfg.DatabaseURL = storetest.Empty(t)
+	cfg.Index.Listen = "127.0.0.1:0"
+	cfg.Index.StartupTimeout = time.Second
 	contract := chain.Contracts()[0]
 	ok := evm.Config{Name: "up", ChainID: chain.ChainID(), RPC: []string{chain.WSURL()},
 		Contracts: []evm.ContractConfig{{Address: contract.Address.Hex(), Kind: contract.Kind}}}
 	down := ok
 	down.Name, down.RPC = "down", []string{"ws://127.0.0.1:1"}
 	cfg.EVM = []evm.Config{ok, down}
-	_, _, err = indexers(ctx, cfg, st, newRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err == nil || !strings.Contains(err.Error(), "evm[1]") {
-		t.Fatalf("indexers = %v, want evm[1] to fail", err)
+	err = start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), roles{index: true})
+	if err == nil || !strings.Contains(err.Error(), "evm[1]") || !strings.Contains(err.Error(), "no provider answered") {
+		t.Fatalf("start = %v, want evm[1] to fail for want of an answer", err)
 	}
 	// The first chain's websocket client is gone, goroutines and all.
 	for deadline := time.Now().Add(30 * time.Second); ; {

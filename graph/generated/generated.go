@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	BlockPosition() BlockPositionResolver
 	ChainHeadEvent() ChainHeadEventResolver
 	FailedCall() FailedCallResolver
+	Meta() MetaResolver
 	NFT() NFTResolver
 	NullifierEvent() NullifierEventResolver
 	NullifierUse() NullifierUseResolver
@@ -171,7 +172,9 @@ type ComplexityRoot struct {
 	}
 
 	ChainMeta struct {
+		BlocksPerSecond func(childComplexity int) int
 		Chain           func(childComplexity int) int
+		EtaSeconds      func(childComplexity int) int
 		FinalizedHeight func(childComplexity int) int
 		Head            func(childComplexity int) int
 		IndexedHash     func(childComplexity int) int
@@ -179,6 +182,10 @@ type ComplexityRoot struct {
 		Lag             func(childComplexity int) int
 		LastBlockTime   func(childComplexity int) int
 		Providers       func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		ReportedAt      func(childComplexity int) int
+		Since           func(childComplexity int) int
+		State           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -242,6 +249,7 @@ type ComplexityRoot struct {
 
 	Meta struct {
 		Chains  func(childComplexity int) int
+		Replica func(childComplexity int) int
 		Version func(childComplexity int) int
 	}
 
@@ -314,8 +322,10 @@ type ComplexityRoot struct {
 	ProviderHealth struct {
 		Breaker             func(childComplexity int) int
 		ConsecutiveFailures func(childComplexity int) int
+		Failing             func(childComplexity int) int
 		Failures            func(childComplexity int) int
 		LastError           func(childComplexity int) int
+		LastErrorAt         func(childComplexity int) int
 		LastSuccess         func(childComplexity int) int
 		Name                func(childComplexity int) int
 		Requests            func(childComplexity int) int
@@ -407,6 +417,14 @@ type ComplexityRoot struct {
 		Registration    func(childComplexity int) int
 		Timestamp       func(childComplexity int) int
 		Unbound         func(childComplexity int) int
+	}
+
+	ReplicaMeta struct {
+		AnnouncedEventID func(childComplexity int) int
+		Behind           func(childComplexity int) int
+		EventID          func(childComplexity int) int
+		LagSeconds       func(childComplexity int) int
+		ReplayPaused     func(childComplexity int) int
 	}
 
 	ReuseAttempt struct {
@@ -524,6 +542,10 @@ type ChainHeadEventResolver interface {
 }
 type FailedCallResolver interface {
 	Error(ctx context.Context, obj *store.Transaction) (*model.CallError, error)
+}
+type MetaResolver interface {
+	Chains(ctx context.Context, obj *model.Meta) ([]*model.ChainMeta, error)
+	Replica(ctx context.Context, obj *model.Meta) (*model.ReplicaMeta, error)
 }
 type NFTResolver interface {
 	IsRegistered(ctx context.Context, obj *model.NFT) (bool, error)
@@ -1091,12 +1113,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChainHeadEvent.Time(childComplexity), true
 
+	case "ChainMeta.blocksPerSecond":
+		if e.ComplexityRoot.ChainMeta.BlocksPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.BlocksPerSecond(childComplexity), true
 	case "ChainMeta.chain":
 		if e.ComplexityRoot.ChainMeta.Chain == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChainMeta.Chain(childComplexity), true
+	case "ChainMeta.etaSeconds":
+		if e.ComplexityRoot.ChainMeta.EtaSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.EtaSeconds(childComplexity), true
 	case "ChainMeta.finalizedHeight":
 		if e.ComplexityRoot.ChainMeta.FinalizedHeight == nil {
 			break
@@ -1139,6 +1173,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChainMeta.Providers(childComplexity), true
+	case "ChainMeta.reason":
+		if e.ComplexityRoot.ChainMeta.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.Reason(childComplexity), true
+	case "ChainMeta.reportedAt":
+		if e.ComplexityRoot.ChainMeta.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.ReportedAt(childComplexity), true
+	case "ChainMeta.since":
+		if e.ComplexityRoot.ChainMeta.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.Since(childComplexity), true
+	case "ChainMeta.state":
+		if e.ComplexityRoot.ChainMeta.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainMeta.State(childComplexity), true
 	case "ChainMeta.updatedAt":
 		if e.ComplexityRoot.ChainMeta.UpdatedAt == nil {
 			break
@@ -1381,6 +1439,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meta.Chains(childComplexity), true
+	case "Meta.replica":
+		if e.ComplexityRoot.Meta.Replica == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meta.Replica(childComplexity), true
 	case "Meta.version":
 		if e.ComplexityRoot.Meta.Version == nil {
 			break
@@ -1680,6 +1744,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProviderHealth.ConsecutiveFailures(childComplexity), true
+	case "ProviderHealth.failing":
+		if e.ComplexityRoot.ProviderHealth.Failing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderHealth.Failing(childComplexity), true
 	case "ProviderHealth.failures":
 		if e.ComplexityRoot.ProviderHealth.Failures == nil {
 			break
@@ -1692,6 +1762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProviderHealth.LastError(childComplexity), true
+	case "ProviderHealth.lastErrorAt":
+		if e.ComplexityRoot.ProviderHealth.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderHealth.LastErrorAt(childComplexity), true
 	case "ProviderHealth.lastSuccess":
 		if e.ComplexityRoot.ProviderHealth.LastSuccess == nil {
 			break
@@ -2161,6 +2237,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationRecord.Unbound(childComplexity), true
+
+	case "ReplicaMeta.announcedEventId":
+		if e.ComplexityRoot.ReplicaMeta.AnnouncedEventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaMeta.AnnouncedEventID(childComplexity), true
+	case "ReplicaMeta.behind":
+		if e.ComplexityRoot.ReplicaMeta.Behind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaMeta.Behind(childComplexity), true
+	case "ReplicaMeta.eventId":
+		if e.ComplexityRoot.ReplicaMeta.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaMeta.EventID(childComplexity), true
+	case "ReplicaMeta.lagSeconds":
+		if e.ComplexityRoot.ReplicaMeta.LagSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaMeta.LagSeconds(childComplexity), true
+	case "ReplicaMeta.replayPaused":
+		if e.ComplexityRoot.ReplicaMeta.ReplayPaused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaMeta.ReplayPaused(childComplexity), true
 
 	case "ReuseAttempt.claimedXP":
 		if e.ComplexityRoot.ReuseAttempt.ClaimedXP == nil {
@@ -3380,6 +3487,7 @@ type XPBucket {
   count: Int!
 }
 
+"What herald knows about the chains it indexes and the database this gateway reads."
 type Meta {
   """
   herald's version: a semantic version from its git tag (` + "`" + `v0.2.0` + "`" + `; between releases
@@ -3387,22 +3495,52 @@ type Meta {
   build without version control information. CHANGELOG.md says what each one changed.
   """
   version: String!
+  "Every chain an indexer is configured with (listed from its start-up on) or has indexed, by name."
   chains: [ChainMeta!]!
+  "The streaming replica this gateway reads, and how far it trails its primary; null when the gateway reads the primary."
+  replica: ReplicaMeta
+}
+
+"What a chain's indexer is doing."
+enum ChainState {
+  "Configured; the indexer is reaching its providers or has not read the head yet."
+  STARTING
+  "Catching up: its batches end below the head. See blocksPerSecond and etaSeconds."
+  SYNCING
+  "At the head (less the chain's confirmations), indexing blocks as they come."
+  FOLLOWING
+  "No progress for the indexer's stall_after while there is work to do, not started after stall_after, or the indexer has stopped reporting: see reason. /readyz is unready."
+  STALLED
+  "Stopped until an operator acts, e.g. by a reorg deeper than the reorg window: see reason. /readyz is unready."
+  STOPPED
+  "No indexer has reported a state for this chain (an indexer older than this gateway wrote it)."
+  UNKNOWN
 }
 
 type ChainMeta {
   chain: String!
-  "The chain's tip as last seen by the indexer."
-  head: Int!
-  "The highest indexed block."
-  indexedHeight: Int!
-  indexedHash: String!
-  finalizedHeight: Int!
-  "head − indexedHeight."
-  lag: Int!
-  lastBlockTime: Time!
-  "When the indexer last moved this chain's cursor."
-  updatedAt: Time!
+  state: ChainState!
+  "Why the chain is stalled or stopped, or why it is slow to start; null otherwise."
+  reason: String
+  "When the chain entered its state; null when UNKNOWN."
+  since: Time
+  "The chain's tip as last seen by the indexer; null before it read one."
+  head: Int
+  "The highest indexed block; null before the first batch."
+  indexedHeight: Int
+  indexedHash: String
+  finalizedHeight: Int
+  "head − indexedHeight; null while either is unknown."
+  lag: Int
+  "Blocks indexed per second over the last minute."
+  blocksPerSecond: Float!
+  "Seconds until the chain is caught up at blocksPerSecond; null unless SYNCING."
+  etaSeconds: Float
+  lastBlockTime: Time
+  "When the indexer last moved this chain's cursor; null before the first batch."
+  updatedAt: Time
+  "When the indexer last reported the chain's state; null when UNKNOWN."
+  reportedAt: Time
   providers: [ProviderHealth!]!
 }
 
@@ -3411,11 +3549,30 @@ type ProviderHealth {
   name: String!
   "closed (healthy), open (failing, skipped) or half-open (probing)."
   breaker: String!
+  "Whether the provider is failing now: its breaker is not closed, or its latest request failed. When false, lastError is history."
+  failing: Boolean!
   consecutiveFailures: Int!
   requests: Int!
   failures: Int!
+  "The provider's latest error, however old: see lastErrorAt and failing."
   lastError: String
+  "When lastError happened."
+  lastErrorAt: Time
   lastSuccess: Time
+}
+
+"A streaming replica as the gateway that reads it sees it: the primary announces each new event (LISTEN on listen_database_url), and the gateway reads it here once the replica has replayed it."
+type ReplicaMeta {
+  "How long the oldest announced event not yet on the replica has waited; 0 while the replica keeps up."
+  lagSeconds: Float!
+  "Whether lagSeconds is over the gateway's http.max_replica_lag: /readyz is unready."
+  behind: Boolean!
+  "The newest event the primary announced."
+  announcedEventId: ID!
+  "The newest event read from the replica and handed to the caches and subscribers."
+  eventId: ID!
+  "Whether the replica's replay is paused (pg_wal_replay_pause()): it falls behind until resumed."
+  replayPaused: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/subscriptions.graphqls", Input: `"What happened to an entity."
@@ -3743,6 +3900,12 @@ func (ec *executionContext) childFields_ChainMeta(ctx context.Context, field gra
 	switch field.Name {
 	case "chain":
 		return ec.fieldContext_ChainMeta_chain(ctx, field)
+	case "state":
+		return ec.fieldContext_ChainMeta_state(ctx, field)
+	case "reason":
+		return ec.fieldContext_ChainMeta_reason(ctx, field)
+	case "since":
+		return ec.fieldContext_ChainMeta_since(ctx, field)
 	case "head":
 		return ec.fieldContext_ChainMeta_head(ctx, field)
 	case "indexedHeight":
@@ -3753,10 +3916,16 @@ func (ec *executionContext) childFields_ChainMeta(ctx context.Context, field gra
 		return ec.fieldContext_ChainMeta_finalizedHeight(ctx, field)
 	case "lag":
 		return ec.fieldContext_ChainMeta_lag(ctx, field)
+	case "blocksPerSecond":
+		return ec.fieldContext_ChainMeta_blocksPerSecond(ctx, field)
+	case "etaSeconds":
+		return ec.fieldContext_ChainMeta_etaSeconds(ctx, field)
 	case "lastBlockTime":
 		return ec.fieldContext_ChainMeta_lastBlockTime(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_ChainMeta_updatedAt(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_ChainMeta_reportedAt(ctx, field)
 	case "providers":
 		return ec.fieldContext_ChainMeta_providers(ctx, field)
 	}
@@ -3885,6 +4054,8 @@ func (ec *executionContext) childFields_Meta(ctx context.Context, field graphql.
 		return ec.fieldContext_Meta_version(ctx, field)
 	case "chains":
 		return ec.fieldContext_Meta_chains(ctx, field)
+	case "replica":
+		return ec.fieldContext_Meta_replica(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meta", field.Name)
 }
@@ -4027,6 +4198,8 @@ func (ec *executionContext) childFields_ProviderHealth(ctx context.Context, fiel
 		return ec.fieldContext_ProviderHealth_name(ctx, field)
 	case "breaker":
 		return ec.fieldContext_ProviderHealth_breaker(ctx, field)
+	case "failing":
+		return ec.fieldContext_ProviderHealth_failing(ctx, field)
 	case "consecutiveFailures":
 		return ec.fieldContext_ProviderHealth_consecutiveFailures(ctx, field)
 	case "requests":
@@ -4035,6 +4208,8 @@ func (ec *executionContext) childFields_ProviderHealth(ctx context.Context, fiel
 		return ec.fieldContext_ProviderHealth_failures(ctx, field)
 	case "lastError":
 		return ec.fieldContext_ProviderHealth_lastError(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_ProviderHealth_lastErrorAt(ctx, field)
 	case "lastSuccess":
 		return ec.fieldContext_ProviderHealth_lastSuccess(ctx, field)
 	}
@@ -4181,6 +4356,22 @@ func (ec *executionContext) childFields_RegistrationRecord(ctx context.Context, 
 		return ec.fieldContext_RegistrationRecord_problems(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ReplicaMeta(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lagSeconds":
+		return ec.fieldContext_ReplicaMeta_lagSeconds(ctx, field)
+	case "behind":
+		return ec.fieldContext_ReplicaMeta_behind(ctx, field)
+	case "announcedEventId":
+		return ec.fieldContext_ReplicaMeta_announcedEventId(ctx, field)
+	case "eventId":
+		return ec.fieldContext_ReplicaMeta_eventId(ctx, field)
+	case "replayPaused":
+		return ec.fieldContext_ReplicaMeta_replayPaused(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplicaMeta", field.Name)
 }
 
 func (ec *executionContext) childFields_ReuseAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7088,6 +7279,75 @@ func (ec *executionContext) fieldContext_ChainMeta_chain(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ChainMeta_state(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChainState) graphql.Marshaler {
+			return ec.marshalNChainState2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type ChainState does not have child fields"))
+}
+
+func (ec *executionContext) _ChainMeta_reason(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ChainMeta_since(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _ChainMeta_head(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7100,11 +7360,11 @@ func (ec *executionContext) _ChainMeta_head(ctx context.Context, field graphql.C
 			return obj.Head, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_head(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7123,11 +7383,11 @@ func (ec *executionContext) _ChainMeta_indexedHeight(ctx context.Context, field 
 			return obj.IndexedHeight, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_indexedHeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7146,11 +7406,11 @@ func (ec *executionContext) _ChainMeta_indexedHash(ctx context.Context, field gr
 			return obj.IndexedHash, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_indexedHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7169,11 +7429,11 @@ func (ec *executionContext) _ChainMeta_finalizedHeight(ctx context.Context, fiel
 			return obj.FinalizedHeight, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_finalizedHeight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7192,15 +7452,61 @@ func (ec *executionContext) _ChainMeta_lag(ctx context.Context, field graphql.Co
 			return obj.Lag, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ChainMeta_blocksPerSecond(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_blocksPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlocksPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ChainMeta_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Int does not have child fields"))
+func (ec *executionContext) fieldContext_ChainMeta_blocksPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ChainMeta_etaSeconds(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_etaSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EtaSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_etaSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _ChainMeta_lastBlockTime(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
@@ -7215,11 +7521,11 @@ func (ec *executionContext) _ChainMeta_lastBlockTime(ctx context.Context, field 
 			return obj.LastBlockTime, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_lastBlockTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7238,14 +7544,37 @@ func (ec *executionContext) _ChainMeta_updatedAt(ctx context.Context, field grap
 			return obj.UpdatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_ChainMeta_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ChainMeta_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.ChainMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainMeta_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainMeta_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChainMeta", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
@@ -8218,7 +8547,7 @@ func (ec *executionContext) _Meta_chains(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Meta_chains(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Chains, nil
+			return ec.Resolvers.Meta().Chains(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChainMeta) graphql.Marshaler {
@@ -8232,10 +8561,42 @@ func (ec *executionContext) fieldContext_Meta_chains(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Meta",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChainMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meta_replica(ctx context.Context, field graphql.CollectedField, obj *model.Meta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meta_replica(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meta().Replica(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReplicaMeta) graphql.Marshaler {
+			return ec.marshalOReplicaMeta2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐReplicaMeta(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meta_replica(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meta",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplicaMeta(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9436,6 +9797,29 @@ func (ec *executionContext) fieldContext_ProviderHealth_breaker(_ context.Contex
 	return graphql.NewScalarFieldContext("ProviderHealth", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ProviderHealth_failing(ctx context.Context, field graphql.CollectedField, obj *model.ProviderHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderHealth_failing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderHealth_failing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderHealth", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _ProviderHealth_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *model.ProviderHealth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9526,6 +9910,29 @@ func (ec *executionContext) _ProviderHealth_lastError(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ProviderHealth_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderHealth", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderHealth_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *model.ProviderHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderHealth_lastErrorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastErrorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderHealth_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderHealth", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _ProviderHealth_lastSuccess(ctx context.Context, field graphql.CollectedField, obj *model.ProviderHealth) (ret graphql.Marshaler) {
@@ -11542,6 +11949,121 @@ func (ec *executionContext) _RegistrationRecord_problems(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_RegistrationRecord_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegistrationRecord", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReplicaMeta_lagSeconds(ctx context.Context, field graphql.CollectedField, obj *model.ReplicaMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaMeta_lagSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LagSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaMeta_lagSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaMeta", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReplicaMeta_behind(ctx context.Context, field graphql.CollectedField, obj *model.ReplicaMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaMeta_behind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Behind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaMeta_behind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaMeta", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReplicaMeta_announcedEventId(ctx context.Context, field graphql.CollectedField, obj *model.ReplicaMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaMeta_announcedEventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnouncedEventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaMeta_announcedEventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaMeta", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReplicaMeta_eventId(ctx context.Context, field graphql.CollectedField, obj *model.ReplicaMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaMeta_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaMeta_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaMeta", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReplicaMeta_replayPaused(ctx context.Context, field graphql.CollectedField, obj *model.ReplicaMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaMeta_replayPaused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplayPaused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaMeta_replayPaused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaMeta", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ReuseAttempt_nullifier(ctx context.Context, field graphql.CollectedField, obj *store.ReuseAttempt) (ret graphql.Marshaler) {
@@ -15802,39 +16324,69 @@ func (ec *executionContext) _ChainMeta(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "state":
+			out.Values[i] = ec._ChainMeta_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ChainMeta_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._ChainMeta_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "head":
 			out.Values[i] = ec._ChainMeta_head(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "indexedHeight":
 			out.Values[i] = ec._ChainMeta_indexedHeight(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "indexedHash":
 			out.Values[i] = ec._ChainMeta_indexedHash(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "finalizedHeight":
 			out.Values[i] = ec._ChainMeta_finalizedHeight(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "lag":
 			out.Values[i] = ec._ChainMeta_lag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "blocksPerSecond":
+			out.Values[i] = ec._ChainMeta_blocksPerSecond(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "etaSeconds":
+			out.Values[i] = ec._ChainMeta_etaSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "lastBlockTime":
 			out.Values[i] = ec._ChainMeta_lastBlockTime(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._ChainMeta_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reportedAt":
+			out.Values[i] = ec._ChainMeta_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "providers":
@@ -16327,13 +16879,84 @@ func (ec *executionContext) _Meta(ctx context.Context, sel ast.SelectionSet, obj
 		case "version":
 			out.Values[i] = ec._Meta_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "chains":
-			out.Values[i] = ec._Meta_chains(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meta_chains(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "replica":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meta_replica(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17280,6 +17903,11 @@ func (ec *executionContext) _ProviderHealth(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "failing":
+			out.Values[i] = ec._ProviderHealth_failing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "consecutiveFailures":
 			out.Values[i] = ec._ProviderHealth_consecutiveFailures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17297,6 +17925,11 @@ func (ec *executionContext) _ProviderHealth(ctx context.Context, sel ast.Selecti
 			}
 		case "lastError":
 			out.Values[i] = ec._ProviderHealth_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastErrorAt":
+			out.Values[i] = ec._ProviderHealth_lastErrorAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -18475,6 +19108,64 @@ func (ec *executionContext) _RegistrationRecord(ctx context.Context, sel ast.Sel
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var replicaMetaImplementors = []string{"ReplicaMeta"}
+
+func (ec *executionContext) _ReplicaMeta(ctx context.Context, sel ast.SelectionSet, obj *model.ReplicaMeta) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replicaMetaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplicaMeta")
+		case "lagSeconds":
+			out.Values[i] = ec._ReplicaMeta_lagSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "behind":
+			out.Values[i] = ec._ReplicaMeta_behind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "announcedEventId":
+			out.Values[i] = ec._ReplicaMeta_announcedEventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventId":
+			out.Values[i] = ec._ReplicaMeta_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayPaused":
+			out.Values[i] = ec._ReplicaMeta_replayPaused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20298,6 +20989,16 @@ func (ec *executionContext) marshalNChainMeta2ᚖgithubᚗcomᚋheraldᚑindexer
 	return ec._ChainMeta(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChainState2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainState(ctx context.Context, v any) (model.ChainState, error) {
+	var res model.ChainState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChainState2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐChainState(ctx context.Context, sel ast.SelectionSet, v model.ChainState) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (model.EventKind, error) {
 	var res model.EventKind
 	err := res.UnmarshalGQL(v)
@@ -21587,6 +22288,23 @@ func (ec *executionContext) unmarshalOFailedCallFilter2ᚖgithubᚗcomᚋherald�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOHeightRange2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐHeightRange(ctx context.Context, v any) (*model.HeightRange, error) {
 	if v == nil {
 		return nil, nil
@@ -21756,6 +22474,13 @@ func (ec *executionContext) marshalORegistrationStatus2ᚕgithubᚗcomᚋherald�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOReplicaMeta2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐReplicaMeta(ctx context.Context, sel ast.SelectionSet, v *model.ReplicaMeta) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReplicaMeta(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOReuseAttempt2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐReuseAttempt(ctx context.Context, sel ast.SelectionSet, v *store.ReuseAttempt) graphql.Marshaler {

@@ -106,19 +106,30 @@ type CallStats struct {
 }
 
 type ChainMeta struct {
-	Chain string `json:"chain"`
-	// The chain's tip as last seen by the indexer.
-	Head int `json:"head"`
-	// The highest indexed block.
-	IndexedHeight   int    `json:"indexedHeight"`
-	IndexedHash     string `json:"indexedHash"`
-	FinalizedHeight int    `json:"finalizedHeight"`
-	// head − indexedHeight.
-	Lag           int       `json:"lag"`
-	LastBlockTime time.Time `json:"lastBlockTime"`
-	// When the indexer last moved this chain's cursor.
-	UpdatedAt time.Time         `json:"updatedAt"`
-	Providers []*ProviderHealth `json:"providers"`
+	Chain string     `json:"chain"`
+	State ChainState `json:"state"`
+	// Why the chain is stalled or stopped, or why it is slow to start; null otherwise.
+	Reason *string `json:"reason,omitempty"`
+	// When the chain entered its state; null when UNKNOWN.
+	Since *time.Time `json:"since,omitempty"`
+	// The chain's tip as last seen by the indexer; null before it read one.
+	Head *int `json:"head,omitempty"`
+	// The highest indexed block; null before the first batch.
+	IndexedHeight   *int    `json:"indexedHeight,omitempty"`
+	IndexedHash     *string `json:"indexedHash,omitempty"`
+	FinalizedHeight *int    `json:"finalizedHeight,omitempty"`
+	// head − indexedHeight; null while either is unknown.
+	Lag *int `json:"lag,omitempty"`
+	// Blocks indexed per second over the last minute.
+	BlocksPerSecond float64 `json:"blocksPerSecond"`
+	// Seconds until the chain is caught up at blocksPerSecond; null unless SYNCING.
+	EtaSeconds    *float64   `json:"etaSeconds,omitempty"`
+	LastBlockTime *time.Time `json:"lastBlockTime,omitempty"`
+	// When the indexer last moved this chain's cursor; null before the first batch.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// When the indexer last reported the chain's state; null when UNKNOWN.
+	ReportedAt *time.Time        `json:"reportedAt,omitempty"`
+	Providers  []*ProviderHealth `json:"providers"`
 }
 
 // A page of failed calls.
@@ -191,12 +202,16 @@ type HourCount struct {
 	Count int `json:"count"`
 }
 
+// What herald knows about the chains it indexes and the database this gateway reads.
 type Meta struct {
 	// herald's version: a semantic version from its git tag (`v0.2.0`; between releases
 	// a pseudo-version such as `v0.2.1-0.20261202003305-e4a8049a6d73`), or `devel` for a
 	// build without version control information. CHANGELOG.md says what each one changed.
-	Version string       `json:"version"`
-	Chains  []*ChainMeta `json:"chains"`
+	Version string `json:"version"`
+	// Every chain an indexer is configured with (listed from its start-up on) or has indexed, by name.
+	Chains []*ChainMeta `json:"chains"`
+	// The streaming replica this gateway reads, and how far it trails its primary; null when the gateway reads the primary.
+	Replica *ReplicaMeta `json:"replica,omitempty"`
 }
 
 type NullifierFilter struct {
@@ -249,12 +264,17 @@ type PlayerFilter struct {
 type ProviderHealth struct {
 	Name string `json:"name"`
 	// closed (healthy), open (failing, skipped) or half-open (probing).
-	Breaker             string     `json:"breaker"`
-	ConsecutiveFailures int        `json:"consecutiveFailures"`
-	Requests            int        `json:"requests"`
-	Failures            int        `json:"failures"`
-	LastError           *string    `json:"lastError,omitempty"`
-	LastSuccess         *time.Time `json:"lastSuccess,omitempty"`
+	Breaker string `json:"breaker"`
+	// Whether the provider is failing now: its breaker is not closed, or its latest request failed. When false, lastError is history.
+	Failing             bool `json:"failing"`
+	ConsecutiveFailures int  `json:"consecutiveFailures"`
+	Requests            int  `json:"requests"`
+	Failures            int  `json:"failures"`
+	// The provider's latest error, however old: see lastErrorAt and failing.
+	LastError *string `json:"lastError,omitempty"`
+	// When lastError happened.
+	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
+	LastSuccess *time.Time `json:"lastSuccess,omitempty"`
 }
 
 type Query struct {
@@ -299,6 +319,20 @@ type RegistrationFilter struct {
 	Status        []store.RegistrationStatus `json:"status,omitempty"`
 	Height        *HeightRange               `json:"height,omitempty"`
 	Time          *TimeRange                 `json:"time,omitempty"`
+}
+
+// A streaming replica as the gateway that reads it sees it: the primary announces each new event (LISTEN on listen_database_url), and the gateway reads it here once the replica has replayed it.
+type ReplicaMeta struct {
+	// How long the oldest announced event not yet on the replica has waited; 0 while the replica keeps up.
+	LagSeconds float64 `json:"lagSeconds"`
+	// Whether lagSeconds is over the gateway's http.max_replica_lag: /readyz is unready.
+	Behind bool `json:"behind"`
+	// The newest event the primary announced.
+	AnnouncedEventID string `json:"announcedEventId"`
+	// The newest event read from the replica and handed to the caches and subscribers.
+	EventID string `json:"eventId"`
+	// Whether the replica's replay is paused (pg_wal_replay_pause()): it falls behind until resumed.
+	ReplayPaused bool `json:"replayPaused"`
 }
 
 type ReuseAttemptConnection struct {
@@ -499,6 +533,76 @@ func (e *ChainOrder) UnmarshalJSON(b []byte) error {
 }
 
 func (e ChainOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a chain's indexer is doing.
+type ChainState string
+
+const (
+	// Configured; the indexer is reaching its providers or has not read the head yet.
+	ChainStateStarting ChainState = "STARTING"
+	// Catching up: its batches end below the head. See blocksPerSecond and etaSeconds.
+	ChainStateSyncing ChainState = "SYNCING"
+	// At the head (less the chain's confirmations), indexing blocks as they come.
+	ChainStateFollowing ChainState = "FOLLOWING"
+	// No progress for the indexer's stall_after while there is work to do, not started after stall_after, or the indexer has stopped reporting: see reason. /readyz is unready.
+	ChainStateStalled ChainState = "STALLED"
+	// Stopped until an operator acts, e.g. by a reorg deeper than the reorg window: see reason. /readyz is unready.
+	ChainStateStopped ChainState = "STOPPED"
+	// No indexer has reported a state for this chain (an indexer older than this gateway wrote it).
+	ChainStateUnknown ChainState = "UNKNOWN"
+)
+
+var AllChainState = []ChainState{
+	ChainStateStarting,
+	ChainStateSyncing,
+	ChainStateFollowing,
+	ChainStateStalled,
+	ChainStateStopped,
+	ChainStateUnknown,
+}
+
+func (e ChainState) IsValid() bool {
+	switch e {
+	case ChainStateStarting, ChainStateSyncing, ChainStateFollowing, ChainStateStalled, ChainStateStopped, ChainStateUnknown:
+		return true
+	}
+	return false
+}
+
+func (e ChainState) String() string {
+	return string(e)
+}
+
+func (e *ChainState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChainState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChainState", str)
+	}
+	return nil
+}
+
+func (e ChainState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChainState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChainState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -29,7 +29,10 @@ type Consumer interface {
 // in order — the caches first, then the broker — so that a subscriber's
 // response never reads a cache older than the event it answers.
 type Follower struct {
-	st        *store.Store
+	st *store.Store
+	// notifier is where NOTIFYs are LISTENed for: st, or the primary when
+	// st is a streaming replica.
+	notifier  *store.Store
 	consumers []Consumer
 	safety    time.Duration
 	log       *slog.Logger
@@ -38,13 +41,23 @@ type Follower struct {
 	live     atomic.Bool
 	started  chan struct{} // closed once the first Live is done
 	start    sync.Once
+	lag      lagMeter
 }
 
 // NewFollower follows st's event log from its end for consumers. safety is
-// how often the log is read without a notification (on a streaming replica
-// NOTIFY never arrives; anywhere, a notification may be lost).
+// how often the log is read without a notification (a notification may be
+// lost).
 func NewFollower(st *store.Store, safety time.Duration, log *slog.Logger, consumers ...Consumer) *Follower {
-	return &Follower{st: st, consumers: consumers, safety: safety, log: log, started: make(chan struct{})}
+	return NewReplicaFollower(st, st, safety, log, consumers...)
+}
+
+// NewReplicaFollower follows the event log of replica, a streaming replica
+// of primary, which cannot LISTEN: it LISTENs on primary and reads each
+// announced event from replica once replica has replayed it. The consumers
+// — caches and broker — thus move only with what the replica's queries
+// read, never ahead of it.
+func NewReplicaFollower(replica, primary *store.Store, safety time.Duration, log *slog.Logger, consumers ...Consumer) *Follower {
+	return &Follower{st: replica, notifier: primary, consumers: consumers, safety: safety, log: log, started: make(chan struct{})}
 }
 
 // Run follows the log until ctx ends, following again after failures (a
@@ -91,7 +104,9 @@ func (f *Follower) follow(ctx context.Context) error {
 			}
 		}
 	}()
-	return f.st.Tail(ctx, from, f.safety, func() error {
+	o := store.TailOptions{After: from, SafetyInterval: f.safety, Notifier: f.notifier}
+	o.Announced = func(id int64) { f.lag.announced(id, f.position.Load()) }
+	o.Listening = func() error {
 		for _, c := range f.consumers {
 			if err := c.Live(ctx, from); err != nil {
 				return err
@@ -100,7 +115,8 @@ func (f *Follower) follow(ctx context.Context) error {
 		f.live.Store(true)
 		f.start.Do(func() { close(f.started) })
 		return nil
-	}, func(_ context.Context, rows []store.Event) error {
+	}
+	return f.st.Tail(ctx, o, func(_ context.Context, rows []store.Event) error {
 		evs := make([]Event, len(rows))
 		for i := range rows {
 			evs[i].Event = rows[i]
@@ -116,6 +132,7 @@ func (f *Follower) follow(ctx context.Context) error {
 			c.Apply(evs)
 		}
 		f.position.Store(rows[len(rows)-1].ID)
+		f.lag.delivered(rows[len(rows)-1].ID)
 		return nil
 	})
 }
@@ -128,3 +145,72 @@ func (f *Follower) Position() int64 { return f.position.Load() }
 
 // Started is closed once the follower has followed the log once.
 func (f *Follower) Started() <-chan struct{} { return f.started }
+
+// Lag is how long the oldest event announced by a notification and not yet
+// handed over has been waiting: on a streaming replica, how far its replay
+// trails the primary's commits; 0 when the follower is in step.
+func (f *Follower) Lag() time.Duration { return f.lag.lag(time.Now()) }
+
+// Announced is the newest event id a notification announced.
+func (f *Follower) Announced() int64 { return f.lag.newest() }
+
+// lagMeter times the announced events not yet handed over.
+type lagMeter struct {
+	mu sync.Mutex
+	// waiting are announced ids above the position handed over, oldest
+	// first, with when each was announced.
+	waiting []announcement
+	last    int64
+}
+
+type announcement struct {
+	id int64
+	at time.Time
+}
+
+// maxWaiting bounds the announcements kept; beyond it the newest one is
+// extended, which can only make the lag read longer, never shorter.
+const maxWaiting = 1024
+
+// announced notes event id announced while position was handed over.
+func (m *lagMeter) announced(id, position int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id <= m.last {
+		return
+	}
+	m.last = id
+	if id <= position {
+		return // read already, by a safety read
+	}
+	if n := len(m.waiting); n == maxWaiting {
+		m.waiting[n-1].id = id
+		return
+	}
+	m.waiting = append(m.waiting, announcement{id: id, at: time.Now()})
+}
+
+func (m *lagMeter) delivered(position int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := 0
+	for i < len(m.waiting) && m.waiting[i].id <= position {
+		i++
+	}
+	m.waiting = append(m.waiting[:0], m.waiting[i:]...)
+}
+
+func (m *lagMeter) lag(now time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.waiting) == 0 {
+		return 0
+	}
+	return now.Sub(m.waiting[0].at)
+}
+
+func (m *lagMeter) newest() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last
+}

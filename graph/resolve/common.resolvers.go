@@ -212,29 +212,7 @@ func (r *queryResolver) Stats(ctx context.Context, rangeArg *model.TimeRange, bu
 
 // Meta is the resolver for the _meta field.
 func (r *queryResolver) Meta(ctx context.Context) (*model.Meta, error) {
-	cursors, err := r.store.Cursors(ctx)
-	if err != nil {
-		return nil, err
-	}
-	providers, err := r.store.Providers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	meta := &model.Meta{Version: r.version, Chains: make([]*model.ChainMeta, 0, len(cursors))}
-	for _, c := range cursors {
-		cm := &model.ChainMeta{
-			Chain: c.Chain, Head: int(c.Head), IndexedHeight: int(c.Height), IndexedHash: c.Hash,
-			FinalizedHeight: int(c.Finalized), Lag: int(max(c.Head-c.Height, 0)),
-			LastBlockTime: c.BlockTime, UpdatedAt: c.UpdatedAt, Providers: []*model.ProviderHealth{},
-		}
-		for _, p := range providers {
-			if p.Chain == c.Chain {
-				cm.Providers = append(cm.Providers, providerHealth(p))
-			}
-		}
-		meta.Chains = append(meta.Chains, cm)
-	}
-	return meta, nil
+	return &model.Meta{Version: r.version}, nil
 }
 
 // BlockPosition returns generated.BlockPositionResolver implementation.

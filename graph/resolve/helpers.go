@@ -14,9 +14,15 @@ func providerHealth(p store.ProviderHealth) *model.ProviderHealth {
 	h := &model.ProviderHealth{
 		Name: p.Name, Breaker: p.Breaker, ConsecutiveFailures: p.ConsecutiveFailures,
 		Requests: int(p.Requests), Failures: int(p.Failures),
+		// An old error of a provider answering again is history.
+		Failing: p.Breaker != "closed" || p.ConsecutiveFailures > 0,
 	}
 	if p.LastError != "" {
 		h.LastError = &p.LastError
+	}
+	if !p.LastErrorAt.IsZero() {
+		t := p.LastErrorAt.In(time.UTC)
+		h.LastErrorAt = &t
 	}
 	if !p.LastSuccess.IsZero() {
 		t := p.LastSuccess.In(time.UTC)

@@ -7,10 +7,45 @@ package resolve
 
 import (
 	"context"
+	"strconv"
+	"time"
 
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
 )
+
+// Chains is the resolver for the chains field.
+func (r *metaResolver) Chains(ctx context.Context, obj *model.Meta) ([]*model.ChainMeta, error) {
+	cursors, err := r.store.Cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := r.store.ChainStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	providers, err := r.store.Providers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return chainMetas(cursors, states, providers, time.Now()), nil
+}
+
+// Replica is the resolver for the replica field.
+func (r *metaResolver) Replica(ctx context.Context, obj *model.Meta) (*model.ReplicaMeta, error) {
+	if r.replica == nil {
+		return nil, nil
+	}
+	paused, err := r.store.ReplayPaused(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lag := r.replica.Lag()
+	return &model.ReplicaMeta{
+		LagSeconds: lag.Seconds(), Behind: lag > r.maxReplicaLag, ReplayPaused: paused,
+		AnnouncedEventID: strconv.FormatInt(r.replica.Announced(), 10), EventID: strconv.FormatInt(r.replica.Position(), 10),
+	}, nil
+}
 
 // Registrations is the resolver for the registrations field.
 func (r *statsResolver) Registrations(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error) {
@@ -58,7 +93,13 @@ func (r *statsResolver) UniquePlayers(ctx context.Context, obj *model.Stats) (in
 	return r.store.UniquePlayers(ctx, statsSpan(obj))
 }
 
+// Meta returns generated.MetaResolver implementation.
+func (r *Resolver) Meta() generated.MetaResolver { return &metaResolver{r} }
+
 // Stats returns generated.StatsResolver implementation.
 func (r *Resolver) Stats() generated.StatsResolver { return &statsResolver{r} }
 
-type statsResolver struct{ *Resolver }
+type (
+	metaResolver  struct{ *Resolver }
+	statsResolver struct{ *Resolver }
+)

@@ -8,6 +8,7 @@ package resolve
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -28,6 +29,9 @@ type Resolver struct {
 	lim    limits.Limits
 	// version is herald's, for _meta.
 	version string
+	// replica is set when store is a streaming replica (_meta.replica).
+	replica       ReplicaFollower
+	maxReplicaLag time.Duration
 }
 
 // New returns the root resolver over st, with NFT answers through status

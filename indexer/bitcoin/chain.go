@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg"
 	"github.com/btcsuite/btcd/chaincfg/chainhash"
 	"github.com/btcsuite/btcd/wire"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/herald-indexer/herald/indexer"
 	"github.com/herald-indexer/herald/indexer/provider"
@@ -31,6 +31,9 @@ type Chain struct {
 	concurrency int
 	log         *slog.Logger
 	onNotice    func(chain string, height int64, n Notice)
+	ahead       *readAhead
+	// tip is the latest head Head read: how far ahead blocks are fetched.
+	tip atomic.Int64
 }
 
 var _ indexer.Source = (*Chain)(nil)
@@ -131,7 +134,7 @@ func NewChain(name string, params *chaincfg.Params, pool *provider.Pool[BlockSou
 	if o.concurrency < 1 {
 		o.concurrency = 1
 	}
-	return &Chain{
+	c := &Chain{
 		name:        name,
 		params:      params,
 		pool:        pool,
@@ -140,6 +143,21 @@ func NewChain(name string, params *chaincfg.Params, pool *provider.Pool[BlockSou
 		log:         log.With("chain", name),
 		onNotice:    o.onNotice,
 	}
+	c.ahead = newReadAhead(o.concurrency, func(ctx context.Context, height int64) (decoded, error) {
+		// A provider asked again for a block whose hash it already gave is
+		// asked only for the block: with a lone provider failing a third
+		// of its requests, both succeeding in one attempt is a coin toss.
+		named := map[BlockSource]chainhash.Hash{}
+		fetched, err := provider.Do(ctx, c.pool, "block", func(ctx context.Context, src BlockSource) (fetchedBlock, error) {
+			return c.fetch(ctx, src, height, named)
+		})
+		if err != nil {
+			return decoded{}, err
+		}
+		blk, notices := DecodeBlock(c.name, fetched.ref, fetched.blk, c.collections)
+		return decoded{block: blk, notices: notices}, nil
+	})
+	return c
 }
 
 // checkNetwork refuses providers that serve another network than the
@@ -166,7 +184,7 @@ func (c *Chain) checkNetwork(ctx context.Context, providers []provider.Provider[
 		}
 	}
 	if len(silent) == len(providers) {
-		return fmt.Errorf("no provider answered: %s", strings.Join(silent, ", "))
+		return fmt.Errorf("%w: %s", provider.ErrNoneAnswered, strings.Join(silent, ", "))
 	}
 	return nil
 }
@@ -193,6 +211,7 @@ func (c *Chain) Head(ctx context.Context) (indexer.Head, error) {
 	if err != nil {
 		return indexer.Head{}, err
 	}
+	c.tip.Store(h)
 	return indexer.Head{Height: h}, nil
 }
 
@@ -217,38 +236,25 @@ func (c *Chain) BlockRef(ctx context.Context, height int64) (store.BlockRef, err
 }
 
 // Blocks implements indexer.Source. Up to the chain's concurrency blocks are
-// fetched and decoded at once, each from whichever provider the pool picks;
-// the follower checks that the result links up.
+// fetched and decoded at once, each from whichever provider the pool picks
+// and retried on its own; blocks fetched before a failure are kept for the
+// next call, and the batch after this one is fetched while the follower
+// applies it. The follower checks that the result links up.
 func (c *Chain) Blocks(ctx context.Context, from, to int64) ([]store.Block, error) {
 	if to < from {
 		return nil, fmt.Errorf("blocks %d..%d: empty range", from, to)
 	}
-	n := to - from + 1
-	blocks := make([]store.Block, n)
-	notices := make([][]Notice, n)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.concurrency)
-	for i := range n {
-		height := from + i
-		g.Go(func() error {
-			fetched, err := provider.Do(gctx, c.pool, "block", func(ctx context.Context, src BlockSource) (fetchedBlock, error) {
-				return c.fetch(ctx, src, height)
-			})
-			if err != nil {
-				return err
-			}
-			blocks[i], notices[i] = DecodeBlock(c.name, fetched.ref, fetched.blk, c.collections)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	got, err := c.ahead.blocks(ctx, from, to, c.tip.Load())
+	if err != nil {
 		return nil, err
 	}
-	for i, ns := range notices {
-		for _, n := range ns {
-			c.log.Warn("transaction input skipped", "height", blocks[i].Height, "txid", n.TxID, "reason", n.Reason)
+	blocks := make([]store.Block, len(got))
+	for i, d := range got {
+		blocks[i] = d.block
+		for _, n := range d.notices {
+			c.log.Warn("transaction input skipped", "height", d.block.Height, "txid", n.TxID, "reason", n.Reason)
 			if c.onNotice != nil {
-				c.onNotice(c.name, blocks[i].Height, n)
+				c.onNotice(c.name, d.block.Height, n)
 			}
 		}
 	}
@@ -263,10 +269,18 @@ type fetchedBlock struct {
 // fetch reads and verifies the block at height from one provider. A block
 // that fails verification is that provider's error, so the pool tries the
 // next one.
-func (c *Chain) fetch(ctx context.Context, src BlockSource, height int64) (fetchedBlock, error) {
-	hash, err := src.BlockHash(ctx, height)
-	if err != nil {
-		return fetchedBlock{}, fmt.Errorf("block %d: %w", height, err)
+//
+// named holds the hashes providers gave for height in earlier attempts:
+// the block is asked of src by the hash src itself named, so that a block
+// and its hash always come from the same provider.
+func (c *Chain) fetch(ctx context.Context, src BlockSource, height int64, named map[BlockSource]chainhash.Hash) (fetchedBlock, error) {
+	hash, ok := named[src]
+	if !ok {
+		var err error
+		if hash, err = src.BlockHash(ctx, height); err != nil {
+			return fetchedBlock{}, fmt.Errorf("block %d: %w", height, err)
+		}
+		named[src] = hash
 	}
 	blk, err := src.Block(ctx, hash)
 	if err != nil {

@@ -233,7 +233,7 @@ func TestChainEndToEnd(t *testing.T) {
 	}
 
 	mu.Lock()
-	if len(notices) != 1 || notices[0].TxID != compressed.reveal.TxHash().String() || !strings.Contains(notices[0].Reason, "content encoding") {
+	if len(notices) != 1 || notices[0].TxID != compressed.reveal.TxHash().String() || !strings.Contains(notices[0].Reason, "content encoding") || notices[0].Kind != NoticeEncodedRecord {
 		t.Errorf("notices = %v, want one about the content encoding of %s", notices, compressed.reveal.TxHash())
 	}
 	mu.Unlock()

@@ -25,11 +25,23 @@ const RecordSchema = "buyer_registration.v1"
 const maxRecordLen = 64 << 10
 
 // Notice is an input DecodeBlock skipped, or kept only in part. Decoding goes
-// on regardless; notices are for the logs.
+// on regardless; notices are for the logs and, by Kind, the metrics.
 type Notice struct {
-	TxID   string
+	TxID string
+	// Kind is one of NoticeKinds: what Reason says, without the ids.
+	Kind   string
 	Reason string
 }
+
+// The kinds of notice.
+const (
+	NoticeRepeatedTx    = "repeated transaction"
+	NoticeEncodedRecord = "encoded record"
+	NoticeMistypedField = "mistyped record fields"
+)
+
+// NoticeKinds are the kinds a Notice may have.
+var NoticeKinds = []string{NoticeRepeatedTx, NoticeEncodedRecord, NoticeMistypedField}
 
 func (n Notice) String() string { return n.TxID + ": " + n.Reason }
 
@@ -66,7 +78,7 @@ func DecodeBlock(chain string, ref store.BlockRef, blk *wire.MsgBlock, collectio
 		// merkle tree was mutated (CVE-2012-2459) can; its rows would
 		// collide on their keys.
 		if _, dup := seen[hash]; dup {
-			notices = append(notices, Notice{TxID: txid, Reason: "transaction repeated in block, skipped"})
+			notices = append(notices, Notice{TxID: txid, Kind: NoticeRepeatedTx, Reason: "transaction repeated in block, skipped"})
 			continue
 		}
 		seen[hash] = struct{}{}
@@ -190,7 +202,7 @@ func txRecords(pos store.Position, txid string, txIndex int32, tx *wire.MsgTx) (
 		id := domain.InscriptionID{TxID: txid, Index: env.Index}.String()
 		if enc := strings.TrimSpace(env.ContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
 			notices = append(notices, Notice{
-				TxID:   txid,
+				TxID: txid, Kind: NoticeEncodedRecord,
 				Reason: fmt.Sprintf("inscription %s: JSON with content encoding %.40q not decoded", id, enc),
 			})
 			continue
@@ -201,7 +213,7 @@ func txRecords(pos store.Position, txid string, txIndex int32, tx *wire.MsgTx) (
 		}
 		if len(wrong) > 0 {
 			notices = append(notices, Notice{
-				TxID:   txid,
+				TxID: txid, Kind: NoticeMistypedField,
 				Reason: fmt.Sprintf("record %s: ignored fields of the wrong type: %s", id, strings.Join(wrong, ", ")),
 			})
 		}

@@ -495,7 +495,7 @@ func TestDecodeBlock(t *testing.T) {
 	}
 	// The fee transaction appears twice (a mutated block): the copy is
 	// skipped and reported.
-	wantNotices := []Notice{{TxID: fee.TxHash().String(), Reason: "transaction repeated in block, skipped"}}
+	wantNotices := []Notice{{TxID: fee.TxHash().String(), Kind: NoticeRepeatedTx, Reason: "transaction repeated in block, skipped"}}
 	if !reflect.DeepEqual(notices, wantNotices) {
 		t.Errorf("notices = %v, want %v", notices, wantNotices)
 	}

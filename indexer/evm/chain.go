@@ -201,7 +201,7 @@ func (c *Chain) checkChainID(ctx context.Context) error {
 		}
 	}
 	if len(silent) == len(c.providers) {
-		return fmt.Errorf("no provider answered: %s", strings.Join(silent, ", "))
+		return fmt.Errorf("%w: %s", provider.ErrNoneAnswered, strings.Join(silent, ", "))
 	}
 	return nil
 }

@@ -90,6 +90,16 @@ type event struct {
 	decode      func(l *logView, blk *store.Block) error
 }
 
+// EventSignatures are the events a Decoder knows: a MalformedLogError's
+// Event is one of them.
+func EventSignatures() []string {
+	var sigs []string
+	for _, e := range events() {
+		sigs = append(sigs, e.signature)
+	}
+	return sigs
+}
+
 // events lists every signature of spec/xp-badges.md.
 func events() []event {
 	return []event{

@@ -5,7 +5,9 @@ import (
 	"maps"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -234,15 +236,27 @@ func TestReorgShorterBranch(t *testing.T) {
 	}
 	// The new branch, two blocks: carol's and bob's transactions replaced
 	// by ones herald does not index, alice's mint mined again; then carol
-	// claims with another nullifier.
-	replaceClaim, err := c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
-	if err != nil {
-		t.Fatalf("replace carol's claim: %v", err)
+	// claims with another nullifier. The transaction pool moves to the fork
+	// point on its own goroutine: until it has, it refuses the replacements'
+	// nonces as used.
+	resend := func(what string, send func() (*types.Transaction, error)) *types.Transaction {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			tx, err := send()
+			if err == nil {
+				return tx
+			}
+			if !strings.Contains(err.Error(), "nonce too low") || time.Now().After(deadline) {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
 	}
-	replaceGift, err := c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
-	if err != nil {
-		t.Fatalf("replace bob's transfer: %v", err)
-	}
+	replaceClaim := resend("replace carol's claim", func() (*types.Transaction, error) {
+		return c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
+	})
+	replaceGift := resend("replace bob's transfer", func() (*types.Transaction, error) {
+		return c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
+	})
 	c.commit(t, replaceClaim, replaceGift, mint)
 	mine(c.verifier.VerifyXPProof(c.carol, nullifier("new"), big.NewInt(90), nil))
 	head, err := c.client.HeaderByNumber(ctx, nil)

@@ -48,6 +48,10 @@ import (
 // ErrUnavailable is wrapped by the error Do returns once its attempt budget is spent.
 var ErrUnavailable = errors.New("all providers unavailable")
 
+// ErrNoneAnswered is wrapped by a chain's start-up error when none of its
+// providers answered its checks: a passing condition, worth another try.
+var ErrNoneAnswered = errors.New("no provider answered")
+
 // Provider is one RPC endpoint of a network.
 type Provider[T any] struct {
 	// Name labels the provider in logs, metrics and errors; empty means Redact(URL).
@@ -75,6 +79,7 @@ type State struct {
 	Requests            uint64
 	Failures            uint64
 	LastError           string    // secrets masked
+	LastErrorAt         time.Time // when LastError happened; zero if never
 	LastSuccess         time.Time // last answer, a Permanent error included; zero if none
 }
 
@@ -250,6 +255,7 @@ func (p *Pool[T]) record(i int, probe bool, err error) {
 	m.st.Failures++
 	m.st.ConsecutiveFailures++
 	m.st.LastError = err.Error()
+	m.st.LastErrorAt = now
 	if m.breaker != closed || m.st.ConsecutiveFailures >= p.cfg.threshold {
 		m.breaker = open
 		m.openUntil = now.Add(p.cfg.cooldown)

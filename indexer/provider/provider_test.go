@@ -245,9 +245,10 @@ func TestBreaker(t *testing.T) {
 			if s := p.States()[0]; s.Breaker != "closed" || s.ConsecutiveFailures != 1 {
 				t.Fatalf("after 1 failure a = %+v; want closed with 1 failure", s)
 			}
+			failedAt := clock.Now()
 			mustGet("b")
-			if s := p.States()[0]; s.Breaker != "open" || s.LastError != "a: connection refused" {
-				t.Fatalf("after 2 failures a = %+v; want open", s)
+			if s := p.States()[0]; s.Breaker != "open" || s.LastError != "a: connection refused" || !s.LastErrorAt.Equal(failedAt) {
+				t.Fatalf("after 2 failures a = %+v; want open, with the error's time %s", s, failedAt)
 			}
 			mustGet("b")
 			if a.callCount() != 2 {

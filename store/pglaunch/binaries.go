@@ -27,6 +27,9 @@ type installation struct {
 
 func (in installation) initdb() string   { return filepath.Join(in.binDir, "initdb") }
 func (in installation) postgres() string { return filepath.Join(in.binDir, "postgres") }
+func (in installation) basebackup() string {
+	return filepath.Join(in.binDir, "pg_basebackup")
+}
 
 // findInstallation returns the first installation of PostgreSQL 14+ among
 // dirs. When wantMajor is non-zero (dataDir holds a cluster), only that major

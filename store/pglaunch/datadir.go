@@ -198,6 +198,27 @@ func initdb(ctx context.Context, in installation, dir string, acct *account, eph
 	return nil
 }
 
+// basebackup fills the empty directory dir with a copy of the server at
+// primaryURL, set up to follow it as a streaming replica (standby.signal
+// and primary_conninfo, written by -R). The WAL written while copying is
+// streamed alongside, so the copy is consistent on its own.
+func basebackup(ctx context.Context, in installation, dir string, acct *account, primaryURL string) error {
+	cmd := exec.CommandContext(ctx, in.basebackup(), "-D", dir, "-d", primaryURL, "-R", "-X", "stream", "-c", "fast", "--no-password")
+	configureChild(cmd, dir, acct)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pg_basebackup into %s: %w\n%s", dir, err, tail(out.Bytes()))
+	}
+	// pg_basebackup keeps the directory's mode, which postgres refuses
+	// unless it is private (initdb sets it itself).
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("pg_basebackup into %s: %w", dir, err)
+	}
+	return nil
+}
+
 // configureChild sets what initdb and postgres share: they run in dir, as
 // acct when given, with no PG* variables from herald's environment (PGDATA,
 // PGPORT and the like would otherwise change what they do) and with HOME in

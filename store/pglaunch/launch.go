@@ -87,6 +87,11 @@ type Options struct {
 	// Logger receives start-up and shutdown events. Default: discard. The
 	// server's own log is DataDir/postgres.log.
 	Logger *slog.Logger
+	// StandbyOf, when set, is the URL of a primary server: a missing or
+	// empty DataDir is filled with a base backup of it (pg_basebackup, with
+	// the WAL streamed) and the server runs as its streaming replica, read
+	// only. An existing DataDir is reused as it is.
+	StandbyOf string
 }
 
 // Server is a running PostgreSQL server started by Start.
@@ -147,7 +152,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	if major == 0 {
+	switch {
+	case major == 0 && opts.StandbyOf != "":
+		logger.Info("copying the primary into the PostgreSQL data directory", "dir", dir, "version", inst.version)
+		if err := basebackup(ctx, inst, dir, acct, opts.StandbyOf); err != nil {
+			return nil, err
+		}
+	case major == 0:
 		logger.Info("initializing PostgreSQL data directory", "dir", dir, "version", inst.version)
 		if err := initdb(ctx, inst, dir, acct, opts.Ephemeral); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -232,5 +233,35 @@ func TestParseVersion(t *testing.T) {
 		if version != tt.wantVersion || major != tt.wantMajor {
 			t.Errorf("parseVersion(%q) = %q, %d, want %q, %d", tt.out, version, major, tt.wantVersion, tt.wantMajor)
 		}
+	}
+}
+
+// A standby made from a running primary has its data, stays read-only, and
+// follows what the primary commits after the copy.
+func TestStandbyFollowsThePrimary(t *testing.T) {
+	primary := start(t, Options{DataDir: t.TempDir(), Database: "app", Ephemeral: true})
+	pdb := open(t, primary.URL())
+	mustExec(t, pdb, "CREATE TABLE t (x int)")
+	mustExec(t, pdb, "INSERT INTO t VALUES (40)")
+
+	standby := start(t, Options{DataDir: t.TempDir(), Database: "app", Ephemeral: true, StandbyOf: primary.URL()})
+	sdb := open(t, standby.URL())
+	var recovering bool
+	if err := sdb.QueryRowContext(t.Context(), "SELECT pg_is_in_recovery()").Scan(&recovering); err != nil || !recovering {
+		t.Fatalf("standby in recovery: %v, %v", recovering, err)
+	}
+	if got := sumOf(t, sdb); got != 40 {
+		t.Fatalf("standby sum = %d right after the copy, want 40", got)
+	}
+	if _, err := sdb.ExecContext(t.Context(), "INSERT INTO t VALUES (1)"); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("insert on the standby: %v, want a read-only error", err)
+	}
+	mustExec(t, pdb, "INSERT INTO t VALUES (2)")
+	// Bounded only so that a broken replication fails instead of hanging.
+	for deadline := time.Now().Add(time.Minute); sumOf(t, sdb) != 42; {
+		if time.Now().After(deadline) {
+			t.Fatal("the standby never replayed the primary's insert")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

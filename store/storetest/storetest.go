@@ -179,3 +179,71 @@ func randomSuffix() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Replicated is a primary PostgreSQL server and a streaming replica of it,
+// both from herald's launcher, the replica made with pg_basebackup: what a
+// deployment with read replicas runs.
+type Replicated struct {
+	// PrimaryURL and ReplicaURL are the migrated herald database on each.
+	PrimaryURL, ReplicaURL string
+	// Primary and Replica are open on them.
+	Primary, Replica *store.Store
+}
+
+// NewReplicated starts a primary and a replica of it for t alone (a
+// replica copies a whole server, so it cannot share the test binary's),
+// migrates the primary and returns once the replica has the schema. Both
+// stop when t ends.
+func NewReplicated(t testing.TB) *Replicated {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	launch := func(opts pglaunch.Options) *pglaunch.Server {
+		t.Helper()
+		opts.DataDir, opts.Ephemeral, opts.Logger = t.TempDir(), true, log
+		srv, err := pglaunch.Start(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_ = srv.Stop(sctx)
+		})
+		return srv
+	}
+	primary := launch(pglaunch.Options{})
+	r := &Replicated{PrimaryURL: primary.URL()}
+	var err error
+	if r.Primary, err = store.Open(ctx, r.PrimaryURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Primary.Close() })
+	if _, err := r.Primary.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	replica := launch(pglaunch.Options{StandbyOf: r.PrimaryURL})
+	r.ReplicaURL = replica.URL()
+	if r.Replica, err = store.Open(ctx, r.ReplicaURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Replica.Close() })
+	return r
+}
+
+// PauseReplay stops the replica replaying the primary's WAL: it falls
+// behind while the primary goes on.
+func (r *Replicated) PauseReplay(t testing.TB) {
+	t.Helper()
+	if _, err := r.Replica.DB().ExecContext(context.Background(), "SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ResumeReplay lets the replica catch up again.
+func (r *Replicated) ResumeReplay(t testing.TB) {
+	t.Helper()
+	if _, err := r.Replica.DB().ExecContext(context.Background(), "SELECT pg_wal_replay_resume()"); err != nil {
+		t.Fatal(err)
+	}
+}

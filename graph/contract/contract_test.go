@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -251,7 +252,12 @@ func TestReleaseScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md = bytes.Replace(md, []byte("## [Unreleased]\n"), []byte("## [Unreleased]\n\n## [9.0.0] - 2026-12-01\n"), 1)
+	// The changes being prepared become 9.0.0, under a fresh [Unreleased].
+	first := regexp.MustCompile(`(?m)^## \[.*$`).FindIndex(md)
+	if first == nil {
+		t.Fatal("CHANGELOG.md has no release heading")
+	}
+	md = slices.Concat(md[:first[0]], []byte("## [Unreleased]\n\n## [9.0.0] - 2026-12-01"), md[first[1]:])
 	if err := os.WriteFile(path, md, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -330,7 +330,10 @@ func (e *EVM) deploy(ctx context.Context) error {
 		return fmt.Errorf("evm devnet: deploy: %w", err)
 	}
 	for _, tx := range txs {
-		rcpt, err := e.client.TransactionReceipt(ctx, tx.Hash())
+		// The backend indexes transactions after the block, on a goroutine
+		// of its own: until then a receipt is "transaction indexing is in
+		// progress", which WaitMined asks again past.
+		rcpt, err := bind.WaitMined(ctx, e.client, tx)
 		if err != nil {
 			return fmt.Errorf("evm devnet: deployment receipt %s: %w", tx.Hash().Hex(), err)
 		}

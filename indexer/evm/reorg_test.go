@@ -87,14 +87,12 @@ func TestReorg(t *testing.T) {
 	if err := c.sim.Fork(fork.Hash()); err != nil {
 		t.Fatalf("fork: %v", err)
 	}
-	replaceClaim, err := c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
-	if err != nil {
-		t.Fatalf("replace carol's claim: %v", err)
-	}
-	replaceGift, err := c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
-	if err != nil {
-		t.Fatalf("replace bob's transfer: %v", err)
-	}
+	replaceClaim := sendAfterFork(t, "replace carol's claim", func() (*types.Transaction, error) {
+		return c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
+	})
+	replaceGift := sendAfterFork(t, "replace bob's transfer", func() (*types.Transaction, error) {
+		return c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
+	})
 	if r := c.commit(t, replaceClaim, replaceGift, mint); r[2].BlockNumber.Cmp(fork.Number) <= 0 {
 		t.Fatalf("alice's mint is in block %d, want it mined again above %d", r[2].BlockNumber, fork.Number)
 	}
@@ -236,25 +234,11 @@ func TestReorgShorterBranch(t *testing.T) {
 	}
 	// The new branch, two blocks: carol's and bob's transactions replaced
 	// by ones herald does not index, alice's mint mined again; then carol
-	// claims with another nullifier. The transaction pool moves to the fork
-	// point on its own goroutine: until it has, it refuses the replacements'
-	// nonces as used.
-	resend := func(what string, send func() (*types.Transaction, error)) *types.Transaction {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-			tx, err := send()
-			if err == nil {
-				return tx
-			}
-			if !strings.Contains(err.Error(), "nonce too low") || time.Now().After(deadline) {
-				t.Fatalf("%s: %v", what, err)
-			}
-		}
-	}
-	replaceClaim := resend("replace carol's claim", func() (*types.Transaction, error) {
+	// claims with another nullifier.
+	replaceClaim := sendAfterFork(t, "replace carol's claim", func() (*types.Transaction, error) {
 		return c.badge1155.SetApprovalForAll(replacement(c.carol, useDropped), c.alice.From, true)
 	})
-	replaceGift := resend("replace bob's transfer", func() (*types.Transaction, error) {
+	replaceGift := sendAfterFork(t, "replace bob's transfer", func() (*types.Transaction, error) {
 		return c.badge721.Approve(replacement(c.bob, give), c.alice.From, big.NewInt(1))
 	})
 	c.commit(t, replaceClaim, replaceGift, mint)
@@ -338,5 +322,21 @@ func TestReorgShorterBranch(t *testing.T) {
 	}
 	if got := removedEvents(t, st); !maps.Equal(got, wantRemoved) {
 		t.Errorf("REMOVED events = %v, want %v", got, wantRemoved)
+	}
+}
+
+// sendAfterFork sends a transaction replacing one of the dropped branch.
+// The simulated transaction pool moves to the fork point on its own
+// goroutine: until it has, it refuses the replacement's nonce as used.
+func sendAfterFork(t *testing.T, what string, send func() (*types.Transaction, error)) *types.Transaction {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		tx, err := send()
+		if err == nil {
+			return tx
+		}
+		if !strings.Contains(err.Error(), "nonce too low") || time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
 	}
 }

@@ -2725,92 +2725,258 @@ case, returned lower-case.
 """
 scalar InscriptionID
 
-"A Bitcoin transaction id: 64 hex characters (display byte order)."
+"""
+A Bitcoin transaction id: 64 hex characters in display byte order (as explorers show it).
+Accepted in either case, returned lower-case.
+"""
 scalar TxID
 
 "An EVM address, ` + "`" + `0x` + "`" + ` + 40 hex characters. Accepted in any case, returned lower-case."
 scalar Address
 
-"32 bytes as ` + "`" + `0x` + "`" + ` + 64 hex characters: nullifiers, EVM transaction hashes."
+"""
+32 bytes as ` + "`" + `0x` + "`" + ` + 64 hex characters: nullifiers, EVM transaction hashes. Accepted in any
+case, returned lower-case.
+"""
 scalar Bytes32
 
-"An unsigned integer of up to 256 bits, as a decimal string (uint256 does not fit a JSON number)."
+"""
+An unsigned integer of up to 256 bits, as a decimal string (uint256 does not fit a JSON
+number): ` + "`" + `"1000"` + "`" + `. Inputs may also be JSON integers; a sign, a fraction or a value past
+2²⁵⁶−1 is BAD_USER_INPUT.
+"""
 scalar BigInt
 
-"An instant as RFC 3339 text in UTC."
+"""
+An instant as RFC 3339 text, e.g. ` + "`" + `2026-11-01T00:00:00Z` + "`" + `, with fractional seconds when it
+has them. Inputs may carry any offset. Answers are in the time zone of herald's database
+sessions, the PostgreSQL server's TimeZone setting: UTC (` + "`" + `…Z` + "`" + `) when that is UTC.
+"""
 scalar Time
 
-"Read a list as of a past block: rows indexed at or below this height."
+"""
+Read a list as of a past block: only the rows of blocks at or below this height, as the
+indexed chain has them now. The height applies to every chain in the list: give
+` + "`" + `where.chain` + "`" + ` too when the list spans chains.
+"""
 input BlockFilter {
+  "The block height, inclusive."
   number: Int!
 }
 
-"A closed range of block heights."
+"A closed range of block heights: ` + "`" + `gte` + "`" + ` ≤ height ≤ ` + "`" + `lte` + "`" + `. Leave a bound out for none."
 input HeightRange {
+  "The lowest height, inclusive; no lower bound when null."
   gte: Int
+  "The highest height, inclusive; no upper bound when null."
   lte: Int
 }
 
-"A half-open time range: ` + "`" + `from` + "`" + ` ≤ t < ` + "`" + `to` + "`" + `."
+"""
+A half-open range of block times: ` + "`" + `from` + "`" + ` ≤ block time < ` + "`" + `to` + "`" + `. Leave a bound out for none.
+In a list's ` + "`" + `where` + "`" + `, a range whose ` + "`" + `from` + "`" + ` is not before its ` + "`" + `to` + "`" + ` matches nothing; ` + "`" + `stats` + "`" + `
+refuses one (BAD_USER_INPUT).
+"""
 input TimeRange {
+  "The earliest block time, inclusive; no lower bound when null."
   from: Time
+  "The end of the range, exclusive; no upper bound when null."
   to: Time
 }
 
-"Order of a list: by chain position."
+"""
+Order of a list: by block height, then position in the block. Rows of different chains
+interleave by height alone: narrow the list with ` + "`" + `where.chain` + "`" + ` to follow one chain.
+"""
 enum ChainOrder {
-  "Oldest first."
+  "Oldest first: lowest height first."
   BLOCK_ASC
-  "Newest first (the default)."
+  "Newest first: highest height first (the default)."
   BLOCK_DESC
 }
 
-"Relay page info. Cursors are keyset positions, stable under inserts."
+"""
+Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
+key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
+to the list that gave it, with the same ` + "`" + `where` + "`" + `, ` + "`" + `orderBy` + "`" + ` and ` + "`" + `block` + "`" + `.
+"""
 type PageInfo {
+  "True when rows follow this page in the list's order: ask for ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
+  "The cursor of the page's last row; null when the page is empty."
   endCursor: String
+  "The cursor of the page's first row; null when the page is empty."
   startCursor: String
 }
 
-"Where an entity sits in its chain."
+"Where an entity sits in its chain: the block that holds it."
 type BlockPosition {
   "The chain's name as configured, e.g. ` + "`" + `bitcoin-mainnet` + "`" + ` or ` + "`" + `abstract-testnet` + "`" + `."
   chain: String!
+  "The block's height (Bitcoin) or number (EVM)."
   height: Int!
+  "The block's hash: 64 hex characters on Bitcoin (display order), ` + "`" + `0x` + "`" + ` + 64 on EVM chains."
   hash: String!
+  "The block header's timestamp (whole seconds)."
   time: Time!
-  "Blocks on top of this one, counting itself, on the indexed chain now."
+  """
+  Blocks on top of this one, counting itself, on the indexed chain now: indexed tip −
+  height + 1, or 0 for a block above the tip (such as one a reorg took away). EVM chains
+  are indexed ` + "`" + `confirmations` + "`" + ` deep (1 = the tip): counted from the chain's own head, a
+  block has at least ` + "`" + `confirmations` + "`" + ` − 1 more.
+  """
   confirmations: Int!
 }
 
+"""
+Everything herald answers: Bitcoin registrations, EVM badges, nullifiers and XP, dashboard
+stats, and the indexers' state. Lists are Relay connections paged with ` + "`" + `first` + "`" + ` and
+` + "`" + `after` + "`" + `; a malformed argument is BAD_USER_INPUT naming it.
+"""
 type Query {
-  "Registration status of one NFT."
-  nft(id: InscriptionID!): NFT!
-  "Registration status of up to 500 NFTs, in the order asked."
-  nfts(ids: [InscriptionID!]!): [NFT!]!
+  "Registration status of one NFT. Never null: an NFT no registration names is unregistered."
+  nft(
+    "The NFT's inscription id."
+    id: InscriptionID!
+  ): NFT!
   """
-  A registration attempt by its fee txid. One fee transaction pays one collection
-  in practice; when it pays several, give ` + "`" + `collection` + "`" + `.
+  Registration status of many NFTs, one answer per id in the order asked (repeats
+  included). At most the gateway's max_nft_ids (500 by default); more is BAD_USER_INPUT.
   """
-  registration(txid: TxID!, collection: String): Registration
-  "Registration attempts, valid and invalid."
-  registrations(where: RegistrationFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): RegistrationConnection!
+  nfts(
+    "The NFTs' inscription ids."
+    ids: [InscriptionID!]!
+  ): [NFT!]!
+  """
+  A registration attempt by its fee txid; null when none is indexed. One fee transaction
+  pays one collection in practice; when it pays several, give ` + "`" + `collection` + "`" + `.
+  """
+  registration(
+    "The fee transaction's id."
+    txid: TxID!
+    "The collection's name; when null, the attempt whose collection name sorts first."
+    collection: String
+  ): Registration
+  "Registration attempts of every status (valid and invalid), filterable."
+  registrations(
+    "Which attempts to list; every one when null."
+    where: RegistrationFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: attempts at or below its height."
+    block: BlockFilter
+  ): RegistrationConnection!
 
-  "Badge holdings: who holds which badge token, and how many."
-  badges(where: BadgeFilter, first: Int = 100, after: String, block: BlockFilter): BadgeConnection!
-  "Badge claims (BadgeMinted events)."
-  badgeClaims(where: BadgeClaimFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): BadgeClaimConnection!
-  "A player's XP, badges, claims and nullifiers, across every indexed EVM chain."
-  player(address: Address!): Player!
+  """
+  Badge holdings: who holds which badge token, and how many. Ordered by chain, contract,
+  token id, then holder.
+  """
+  badges(
+    "Which holdings to list; every one when null."
+    where: BadgeFilter
+    """
+    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "Holdings as of a past block: recomputed from the transfers at or below its height."
+    block: BlockFilter
+  ): BadgeConnection!
+  "Badge claims (BadgeMinted events), filterable."
+  badgeClaims(
+    "Which claims to list; every one when null."
+    where: BadgeClaimFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: claims at or below its height."
+    block: BlockFilter
+  ): BadgeClaimConnection!
+  """
+  A player's XP, badges, claims and nullifiers, across every indexed EVM chain. Never
+  null: an address herald has not seen has 0 XP and empty lists.
+  """
+  player(
+    "The player's address."
+    address: Address!
+  ): Player!
 
-  "Whether a nullifier has been used, and its first use."
-  nullifier(hash: Bytes32!): NullifierStatus!
-  "Up to 1000 nullifiers at once, in the order asked; unused ones say so."
-  nullifiers(hashes: [Bytes32!]!): [NullifierStatus!]!
-  "Used nullifiers (first uses), as a filterable list."
-  usedNullifiers(where: NullifierFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): NullifierUseConnection!
+  "Whether a nullifier has been used, and its first use on each contract. Never null."
+  nullifier(
+    "The nullifier."
+    hash: Bytes32!
+  ): NullifierStatus!
+  """
+  Many nullifiers at once, one answer per hash in the order asked; unused ones answer
+  ` + "`" + `used: false` + "`" + `. At most the gateway's max_nullifier_hashes (1000 by default); more is
+  BAD_USER_INPUT.
+  """
+  nullifiers(
+    "The nullifiers."
+    hashes: [Bytes32!]!
+  ): [NullifierStatus!]!
+  "Nullifiers' first uses, verified or not, as a filterable list."
+  usedNullifiers(
+    "Which first uses to list; every one when null."
+    where: NullifierFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: first uses at or below its height."
+    block: BlockFilter
+  ): NullifierUseConnection!
   "Replays of used nullifiers: NullifierReused events and duplicate use events."
-  reuseAttempts(where: ReuseAttemptFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): ReuseAttemptConnection!
+  reuseAttempts(
+    "Which attempts to list; every one when null."
+    where: ReuseAttemptFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: attempts at or below its height."
+    block: BlockFilter
+  ): ReuseAttemptConnection!
 
   """
   Counts over time and distributions, for dashboards. ` + "`" + `contract` + "`" + ` narrows the EVM
@@ -2818,7 +2984,10 @@ type Query {
   gas, calls, callErrors) to one contract; ` + "`" + `collection` + "`" + ` narrows registrations.
   """
   stats(
-    "The time range; every row when omitted."
+    """
+    The block times to count; every row when omitted. ` + "`" + `from` + "`" + ` must be before ` + "`" + `to` + "`" + `
+    (BAD_USER_INPUT otherwise).
+    """
     range: TimeRange
     "The width of each series' buckets."
     bucket: Bucket = DAY
@@ -2826,10 +2995,10 @@ type Query {
     chain: String
     "One contract's EVM rows."
     contract: Address
-    "One collection's registrations."
+    "One collection's registrations (by name)."
     collection: String
   ): Stats!
-  "Indexing state per chain."
+  "Indexing state per chain, and herald's version."
   _meta: Meta!
 }
 `, BuiltIn: false},

@@ -54,8 +54,11 @@ type BadgeFilter struct {
 	TokenID  *string `json:"tokenId,omitempty"`
 }
 
-// Read a list as of a past block: rows indexed at or below this height.
+// Read a list as of a past block: only the rows of blocks at or below this height, as the
+// indexed chain has them now. The height applies to every chain in the list: give
+// `where.chain` too when the list spans chains.
 type BlockFilter struct {
+	// The block height, inclusive.
 	Number int `json:"number"`
 }
 
@@ -177,9 +180,11 @@ type GasStats struct {
 	AvgFeeWei string `json:"avgFeeWei"`
 }
 
-// A closed range of block heights.
+// A closed range of block heights: `gte` ≤ height ≤ `lte`. Leave a bound out for none.
 type HeightRange struct {
+	// The lowest height, inclusive; no lower bound when null.
 	Gte *int `json:"gte,omitempty"`
+	// The highest height, inclusive; no upper bound when null.
 	Lte *int `json:"lte,omitempty"`
 }
 
@@ -228,10 +233,15 @@ type NullifierUseEdge struct {
 	Node   *store.NullifierUse `json:"node"`
 }
 
-// Relay page info. Cursors are keyset positions, stable under inserts.
+// Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
+// key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
+// to the list that gave it, with the same `where`, `orderBy` and `block`.
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// True when rows follow this page in the list's order: ask for `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// The cursor of the page's last row; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// The cursor of the page's first row; null when the page is empty.
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
@@ -257,6 +267,9 @@ type ProviderHealth struct {
 	LastSuccess         *time.Time `json:"lastSuccess,omitempty"`
 }
 
+// Everything herald answers: Bitcoin registrations, EVM badges, nullifiers and XP, dashboard
+// stats, and the indexers' state. Lists are Relay connections paged with `first` and
+// `after`; a malformed argument is BAD_USER_INPUT naming it.
 type Query struct {
 }
 
@@ -373,10 +386,14 @@ type TimeCount struct {
 	Count int       `json:"count"`
 }
 
-// A half-open time range: `from` ≤ t < `to`.
+// A half-open range of block times: `from` ≤ block time < `to`. Leave a bound out for none.
+// In a list's `where`, a range whose `from` is not before its `to` matches nothing; `stats`
+// refuses one (BAD_USER_INPUT).
 type TimeRange struct {
+	// The earliest block time, inclusive; no lower bound when null.
 	From *time.Time `json:"from,omitempty"`
-	To   *time.Time `json:"to,omitempty"`
+	// The end of the range, exclusive; no upper bound when null.
+	To *time.Time `json:"to,omitempty"`
 }
 
 type XPBucket struct {
@@ -446,13 +463,14 @@ func (e Bucket) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Order of a list: by chain position.
+// Order of a list: by block height, then position in the block. Rows of different chains
+// interleave by height alone: narrow the list with `where.chain` to follow one chain.
 type ChainOrder string
 
 const (
-	// Oldest first.
+	// Oldest first: lowest height first.
 	ChainOrderBlockAsc ChainOrder = "BLOCK_ASC"
-	// Newest first (the default).
+	// Newest first: highest height first (the default).
 	ChainOrderBlockDesc ChainOrder = "BLOCK_DESC"
 )
 

@@ -2599,72 +2599,125 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema/bitcoin.graphqls", Input: `"An Ordinals NFT and its registration status."
 type NFT {
+  "The inscription id asked for, lower-case."
   id: InscriptionID!
   """
   True when at least one valid registration has at least its collection's
-  ` + "`" + `minConfirmations` + "`" + `.
+  ` + "`" + `minConfirmations` + "`" + ` (at least 1) on the indexed chain now.
   """
   isRegistered: Boolean!
-  "The valid registration with the highest (height, position in block)."
+  """
+  The valid registration with the highest (height, position in block); null when the NFT
+  has none.
+  """
   lastRegistration: Registration
   "How many valid registrations the NFT has."
   registrationCount: Int!
-  "Every registration attempt naming this NFT, newest first."
-  registrations(first: Int = 20, after: String, status: [RegistrationStatus!]): RegistrationConnection!
-  "The buyer_registration.v1 record of the last registration, if one was inscribed."
+  "Every registration attempt naming this NFT, of any status unless ` + "`" + `status` + "`" + ` says, newest first."
+  registrations(
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 20
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "Only attempts of these statuses (any of them); every status when null or empty."
+    status: [RegistrationStatus!]
+  ): RegistrationConnection!
+  """
+  The buyer_registration.v1 record naming the last registration's fee txid (the earliest,
+  when several do); null without a last registration or a record.
+  """
   record: RegistrationRecord
-  "Confirmations of the last registration (0 when there is none)."
+  "Confirmations of the last registration on the indexed chain now (0 when there is none)."
   confirmations: Int!
-  "When this answer was true: the indexed tip of the NFT's chain."
+  """
+  When this answer was true: the indexed tip of the last registration's chain, or, for an
+  NFT without one, of the Bitcoin chain indexed least recently; null before any is indexed.
+  """
   lastUpdated: ChainTip
 }
 
-"The indexed tip of a chain."
+"The indexed tip of a chain: the highest block herald has indexed."
 type ChainTip {
+  "The chain's name as configured, e.g. ` + "`" + `bitcoin-mainnet` + "`" + `."
   chain: String!
+  "The tip's height."
   height: Int!
+  "The tip's block hash."
   hash: String!
+  "The tip block header's timestamp."
   time: Time!
 }
 
+"""
+A registration attempt's validity, decided when its block is indexed. In order of
+precedence: MULTIPLE_PAYLOADS, UNDERPAID, EXPIRED; VALID otherwise.
+"""
 enum RegistrationStatus {
-  "Paid at least the minimum fee, before the expiry height."
+  "Paid at least the minimum fee, mined at or before the expiry height."
   VALID
-  "Paid less than the collection's minimum fee."
+  "Paid less than the collection's minimum fee (even when also late)."
   UNDERPAID
-  "Mined after the payload's expiry height."
+  "Mined after the payload's expiry height (a block at the expiry height itself is in time)."
   EXPIRED
-  "Carried two or more registration payloads: ambiguous, so invalid."
+  "Carried two or more registration payloads: ambiguous, so invalid (checked first)."
   MULTIPLE_PAYLOADS
 }
 
 "A fee payment naming an NFT: one row per (txid, collection)."
 type Registration {
+  "The fee transaction's id."
   txid: TxID!
+  "The NFT the payload names."
   nft: NFT!
+  "The inscription id the payload names (the first payload's with MULTIPLE_PAYLOADS)."
   inscriptionId: InscriptionID!
+  "The collection as configured now; null when it is no longer configured."
   collection: Collection
+  "The collection's name, as when the attempt was indexed."
   collectionName: String!
+  "Whether the attempt counts, and why not."
   status: RegistrationStatus!
+  "True when status is VALID (whatever its confirmations)."
   isValid: Boolean!
   "Satoshis paid to the creator (all outputs to the creator, summed)."
   paidSats: Int!
+  "The collection's minimum fee in satoshis when the attempt was indexed."
   minFeeSats: Int!
+  "The creator address paid, in its standard encoding (bech32 ones lower-case)."
   creator: String!
+  """
+  The last block height at which the payment counts, from the payload (the first
+  payload's with MULTIPLE_PAYLOADS).
+  """
   expiryHeight: Int!
   "Position of the transaction in its block."
   txIndex: Int!
+  "The block the fee transaction was mined in."
   block: BlockPosition!
-  "The buyer_registration.v1 record naming this fee txid, if any."
+  """
+  The buyer_registration.v1 record naming this fee txid, if any (the earliest, when
+  several do).
+  """
   record: RegistrationRecord
 }
 
-"A creator's collection as herald is configured to index it."
+"A creator's collection as herald is configured to index it now."
 type Collection {
+  "The Bitcoin chain's name as configured."
   chain: String!
+  "The collection's name, unique within its chain."
   name: String!
+  "The creator address registrations pay, in its standard encoding (bech32 ones lower-case)."
   creator: String!
+  "The minimum fee in satoshis (` + "`" + `min_fee_sats` + "`" + `, 50000 by default)."
   minFeeSats: Int!
+  "Confirmations before a valid registration counts (` + "`" + `min_confirmations` + "`" + `, 1 by default)."
   minConfirmations: Int!
 }
 
@@ -2673,48 +2726,82 @@ A buyer_registration.v1 child inscription. Kept as written; ` + "`" + `problems`
 it disagrees with the chain.
 """
 type RegistrationRecord {
+  "The record's own inscription id."
   inscriptionId: InscriptionID!
-  "The NFT the record names (` + "`" + `parent` + "`" + ` field)."
+  """
+  The NFT the record names (` + "`" + `parent` + "`" + ` field): lower-case when it is an inscription id, else as
+  written; empty when the field is missing or not a string.
+  """
   parent: String!
-  "Parents named by the inscription envelope itself."
+  "Parents named by the inscription envelope itself (tag 3), lower-case."
   envelopeParents: [String!]!
+  "The ` + "`" + `paid_to` + "`" + ` field as written; empty when missing or not a string."
   paidTo: String!
+  "The ` + "`" + `fee_sats` + "`" + ` field, in satoshis; 0 when missing or not an integer."
   feeSats: Int!
+  """
+  The ` + "`" + `txid` + "`" + ` field (else ` + "`" + `feeTxid` + "`" + `): lower-case when it is a txid, else as written; empty
+  when neither is there as a string.
+  """
   feeTxid: String!
+  "The ` + "`" + `timestamp` + "`" + ` field as written; empty when missing or not a string."
   timestamp: String!
   "True when the envelope had an unknown even tag (ord does not bind such inscriptions)."
   unbound: Boolean!
+  "The record's JSON body, verbatim."
   body: String!
+  "The block of the record's reveal transaction."
   block: BlockPosition!
-  "The registration the record's fee txid names, if it is known."
+  """
+  The registration the record's fee txid names, if it is known: the one paying the
+  record's ` + "`" + `paidTo` + "`" + `, else the one whose collection name sorts first.
+  """
   registration: Registration
   """
-  Where the record disagrees with the chain: UNKNOWN_PAYMENT, INVALID_PAYMENT,
-  PAID_TO_MISMATCH, FEE_MISMATCH, PARENT_MISMATCH. Empty when it agrees.
+  Where the record disagrees with the chain: UNKNOWN_PAYMENT (alone: no registration has
+  its fee txid), else any of DIFFERENT_CHAIN, INVALID_PAYMENT, PAID_TO_MISMATCH,
+  FEE_MISMATCH, PARENT_MISMATCH, in that order. Empty when it agrees.
   """
   problems: [String!]!
 }
 
+"Which registration attempts to list: every field given must match (AND)."
 input RegistrationFilter {
+  "The chain's name as configured."
   chain: String
+  "The collection's name."
   collection: String
+  "The NFT the payload names."
   inscriptionId: InscriptionID
+  "The fee transaction."
   txid: TxID
+  "The creator address paid, exactly as ` + "`" + `creator` + "`" + ` reads (bech32 ones lower-case)."
   creator: String
+  "Any of these statuses; every status when null or empty."
   status: [RegistrationStatus!]
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of registration attempts."
 type RegistrationConnection {
+  "The page's attempts with their cursors."
   edges: [RegistrationEdge!]!
+  "The page's attempts."
   nodes: [Registration!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every attempt the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A registration attempt and its cursor."
 type RegistrationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
   cursor: String!
+  "The attempt."
   node: Registration!
 }
 `, BuiltIn: false},

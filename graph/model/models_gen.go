@@ -291,27 +291,44 @@ type RankedPlayerEdge struct {
 	Node   *store.RankedPlayer `json:"node"`
 }
 
+// A page of registration attempts.
 type RegistrationConnection struct {
-	Edges      []*RegistrationEdge   `json:"edges"`
-	Nodes      []*store.Registration `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's attempts with their cursors.
+	Edges []*RegistrationEdge `json:"edges"`
+	// The page's attempts.
+	Nodes []*store.Registration `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every attempt the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A registration attempt and its cursor.
 type RegistrationEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.Registration `json:"node"`
+	// Pass as `after` for the attempts after this one.
+	Cursor string `json:"cursor"`
+	// The attempt.
+	Node *store.Registration `json:"node"`
 }
 
+// Which registration attempts to list: every field given must match (AND).
 type RegistrationFilter struct {
-	Chain         *string                    `json:"chain,omitempty"`
-	Collection    *string                    `json:"collection,omitempty"`
-	InscriptionID *string                    `json:"inscriptionId,omitempty"`
-	Txid          *string                    `json:"txid,omitempty"`
-	Creator       *string                    `json:"creator,omitempty"`
-	Status        []store.RegistrationStatus `json:"status,omitempty"`
-	Height        *HeightRange               `json:"height,omitempty"`
-	Time          *TimeRange                 `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The collection's name.
+	Collection *string `json:"collection,omitempty"`
+	// The NFT the payload names.
+	InscriptionID *string `json:"inscriptionId,omitempty"`
+	// The fee transaction.
+	Txid *string `json:"txid,omitempty"`
+	// The creator address paid, exactly as `creator` reads (bech32 ones lower-case).
+	Creator *string `json:"creator,omitempty"`
+	// Any of these statuses; every status when null or empty.
+	Status []store.RegistrationStatus `json:"status,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 type ReuseAttemptConnection struct {

@@ -3089,140 +3089,234 @@ type Query {
   _meta: Meta!
 }
 `, BuiltIn: false},
-	{Name: "../schema/evm.graphqls", Input: `enum TokenStandard {
+	{Name: "../schema/evm.graphqls", Input: `"A badge contract's token standard, as its events show it."
+enum TokenStandard {
+  "ERC-721: one owner per token id."
   ERC721
+  "ERC-1155: a balance per holder and badge type (token id)."
   ERC1155
 }
 
-"A holder's balance of one badge token. ERC-721 badges have balance 1 at their owner."
+"""
+A holder's balance of one badge token, summed from its transfers (in − out). ERC-721
+badges have balance 1 at their owner; balances of 0 are not listed.
+"""
 type Badge {
+  "The chain's name as configured."
   chain: String!
+  "The badge contract."
   contract: Address!
+  "The contract's token standard."
   standard: TokenStandard!
+  "The token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "The address holding it (never the zero address)."
   holder: Address!
+  "How many the holder has: 1 for an ERC-721 token."
   balance: BigInt!
-  "The BadgeMinted event of this token id (for ERC-1155, the first mint of the badge type)."
+  """
+  The first BadgeMinted event of this token id on its contract (for ERC-1155, the first
+  mint of the badge type, whoever it minted to); null when none is indexed.
+  """
   claim: BadgeClaim
 }
 
+"Which holdings to list: every field given must match (AND)."
 input BadgeFilter {
+  "The chain's name as configured."
   chain: String
+  "The badge contract."
   contract: Address
+  "The holder."
   holder: Address
+  "The token id."
   tokenId: BigInt
 }
 
+"A page of badge holdings."
 type BadgeConnection {
+  "The page's holdings with their cursors."
   edges: [BadgeEdge!]!
+  "The page's holdings."
   nodes: [Badge!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every holding the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A badge holding and its cursor."
 type BadgeEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the holdings after this one."
   cursor: String!
+  "The holding."
   node: Badge!
 }
 
+"A badge's tier, from the XP it was earned with (` + "`" + `xpEarned` + "`" + `)."
 enum Tier {
-  "xpEarned < 25"
+  "xpEarned < 25 (tier 0)"
   PARTICIPATION
-  "xpEarned ≥ 25"
+  "xpEarned ≥ 25 (tier 1)"
   COMMON
-  "xpEarned ≥ 50"
+  "xpEarned ≥ 50 (tier 2)"
   RARE
-  "xpEarned ≥ 75"
+  "xpEarned ≥ 75 (tier 3)"
   EPIC
-  "xpEarned ≥ 100"
+  "xpEarned ≥ 100 (tier 4)"
   LEGENDARY
 }
 
-"A BadgeMinted event."
+"""
+A BadgeMinted event. Variant B contracts (ERC-1155, players mint to themselves) emit the
+same signature as variant C and are read as C: their badgeId is ` + "`" + `tokenId` + "`" + `, their tokenId
+` + "`" + `xpEarned` + "`" + ` (and so the tier), their xpRequired ` + "`" + `season` + "`" + `.
+"""
 type BadgeClaim {
+  "The badge contract that emitted it."
   contract: Address!
+  "ERC721 for variant A's event, ERC1155 for variant C's (and B's)."
   standard: TokenStandard!
+  "The address the badge was minted to (` + "`" + `to` + "`" + ` or ` + "`" + `player` + "`" + `)."
   player: Address!
+  "The badge's token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "The XP the badge was earned with, as emitted."
   xpEarned: BigInt!
+  "The season, as emitted."
   season: BigInt!
-  "Set by ERC-721 (variant A) contracts only."
+  "The run id; set by ERC-721 (variant A) contracts only, null otherwise."
   runId: BigInt
+  "The tier ` + "`" + `xpEarned` + "`" + ` gives."
   tier: Tier!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which claims to list: every field given must match (AND)."
 input BadgeClaimFilter {
+  "The chain's name as configured."
   chain: String
+  "The badge contract."
   contract: Address
+  "The address the badge was minted to."
   player: Address
+  "The token id."
   tokenId: BigInt
+  "The season."
   season: BigInt
+  "Any of these tiers; every tier when null or empty."
   tier: [Tier!]
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of badge claims."
 type BadgeClaimConnection {
+  "The page's claims with their cursors."
   edges: [BadgeClaimEdge!]!
+  "The page's claims."
   nodes: [BadgeClaim!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every claim the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A badge claim and its cursor."
 type BadgeClaimEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the claims after this one."
   cursor: String!
+  "The claim."
   node: BadgeClaim!
 }
 
-"Whether a nullifier is used."
+"""
+Whether a nullifier is used. Nullifiers are per verifier contract: the same hash used on
+two contracts is two first uses.
+"""
 type NullifierStatus {
+  "The nullifier asked for, lower-case."
   hash: Bytes32!
+  "True when any indexed verifier contract has used it."
   used: Boolean!
-  "The first use on each contract that used it (usually one)."
+  "The first use on each contract that used it (usually one), oldest first; empty when unused."
   uses: [NullifierUse!]!
 }
 
-"A nullifier's first use on a verifier contract."
+"""
+A nullifier's first use on a verifier contract: the first use event for it in chain order.
+A use with ` + "`" + `verified: false` + "`" + ` still consumes the nullifier.
+"""
 type NullifierUse {
+  "The nullifier used."
   nullifier: Bytes32!
+  "The verifier contract that emitted the use."
   contract: Address!
   "The event that used it: XPProofVerified, ProofVerified or ProofVerifiedV2."
   event: String!
-  "As emitted: for XPProofVerified, whoever sent the transaction."
+  "As emitted: for XPProofVerified, whoever sent the transaction (often a backend signer)."
   player: Address!
+  "The XP claimed: ` + "`" + `claimedXP` + "`" + `, or ` + "`" + `xpEarned` + "`" + ` for ProofVerified and ProofVerifiedV2."
   claimedXP: BigInt!
-  "XPProofVerified only."
+  "The verifier's threshold the claim was checked against; XPProofVerified only, else null."
   threshold: BigInt
+  """
+  Whether the proof verified: as emitted by XPProofVerified and ProofVerifiedV2, always
+  true for ProofVerified. Only verified first uses count towards XP.
+  """
   verified: Boolean!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which first uses to list: every field given must match (AND)."
 input NullifierFilter {
+  "The chain's name as configured."
   chain: String
+  "The verifier contract."
   contract: Address
+  "The player, as emitted."
   player: Address
+  "Only verified (true) or only unverified (false) uses; both when null."
   verified: Boolean
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of nullifier first uses."
 type NullifierUseConnection {
+  "The page's uses with their cursors."
   edges: [NullifierUseEdge!]!
+  "The page's uses."
   nodes: [NullifierUse!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every use the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A nullifier first use and its cursor."
 type NullifierUseEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the uses after this one."
   cursor: String!
+  "The use."
   node: NullifierUse!
 }
 
+"How a used nullifier was replayed."
 enum ReuseKind {
   "A NullifierReused event: the contract refused the replay."
   NULLIFIER_REUSED
@@ -3230,56 +3324,126 @@ enum ReuseKind {
   DUPLICATE_USE
 }
 
+"""
+A replay of a used nullifier: a NullifierReused event, or a use event for a nullifier its
+contract had already used. It adds no XP.
+"""
 type ReuseAttempt {
+  "The nullifier replayed."
   nullifier: Bytes32!
+  "The verifier contract that emitted the event."
   contract: Address!
+  "The player the event names, as emitted."
   player: Address!
+  "Which kind of replay."
   kind: ReuseKind!
-  "DUPLICATE_USE only: the XP the duplicate claimed."
+  "DUPLICATE_USE only: the XP the duplicate claimed; null for NULLIFIER_REUSED."
   claimedXP: BigInt
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which reuse attempts to list: every field given must match (AND)."
 input ReuseAttemptFilter {
+  "The chain's name as configured."
   chain: String
+  "The verifier contract."
   contract: Address
+  "The nullifier replayed."
   nullifier: Bytes32
+  "The player, as emitted."
   player: Address
+  "Only this kind; both when null."
   kind: ReuseKind
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of reuse attempts."
 type ReuseAttemptConnection {
+  "The page's attempts with their cursors."
   edges: [ReuseAttemptEdge!]!
+  "The page's attempts."
   nodes: [ReuseAttempt!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every attempt the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A reuse attempt and its cursor."
 type ReuseAttemptEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
   cursor: String!
+  "The attempt."
   node: ReuseAttempt!
 }
 
 "A player across every indexed EVM chain."
 type Player {
+  "The player's address, lower-case."
   address: Address!
-  "XP of the player's verified first uses."
+  "XP of the player's verified first uses, summed over every chain; 0 when none."
   xp: BigInt!
   "Verified first uses counted in xp."
   verifiedUses: Int!
-  badges(first: Int = 100, after: String): BadgeConnection!
-  claims(first: Int = 100, after: String): BadgeClaimConnection!
-  nullifiers(first: Int = 100, after: String): NullifierUseConnection!
+  "The badges the player holds, by chain, contract and token id."
+  badges(
+    """
+    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): BadgeConnection!
+  "The badges minted to the player (BadgeMinted events), newest first."
+  claims(
+    """
+    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): BadgeClaimConnection!
+  "The nullifiers' first uses that name the player, verified or not, newest first."
+  nullifiers(
+    """
+    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): NullifierUseConnection!
 }
 
 extend type BadgeClaim {
-  "Gas the claim's transaction used, from its receipt (shared by every event of the transaction); null when its receipt is not indexed."
+  """
+  Gas the claim's transaction used, from its receipt (shared by every event of the
+  transaction); null when its receipt is not indexed.
+  """
   gasUsed: Int
-  "What the claim's transaction paid: gasUsed × its effective gas price, in wei; null when its receipt is not indexed."
+  """
+  What the claim's transaction paid: gasUsed × its effective gas price, in wei; null when
+  its receipt is not indexed.
+  """
   feeWei: BigInt
 }
 
@@ -3302,12 +3466,16 @@ type CallError {
   """
   The error's name: a custom error of the contract's ABI, ` + "`" + `Error` + "`" + ` (a revert string),
   ` + "`" + `Panic` + "`" + `, or ` + "`" + `OutOfGas` + "`" + ` (no revert data, all gas used); null when nothing names it
-  (a selector the ABI does not declare, or no revert data).
+  (a selector the ABI does not declare, no revert data, a replay that did not revert).
   """
   name: String
   "The revert data's first 4 bytes; null without revert data."
   selector: String
-  "The revert string, the panic's meaning, the custom error's arguments (` + "`" + `name=value, …` + "`" + `), or why nothing more is known."
+  """
+  The revert string, the panic's meaning, the custom error's arguments (` + "`" + `name=value, …` + "`" + `),
+  or why nothing more is known; null when there is nothing to say (a custom error without
+  arguments, an empty revert string).
+  """
   message: String
 }
 
@@ -3324,9 +3492,9 @@ type FailedCall {
   contract: Address!
   "The transaction's sender."
   from: Address!
-  "The ABI's name of the function called; null when the ABI does not know its selector."
+  "The ABI's name of the function called; null or empty when the ABI does not know its selector."
   function: String
-  "The input's first 4 bytes; null for a call with less input."
+  "The input's first 4 bytes, ` + "`" + `0x` + "`" + ` + 8 hex; null or empty for a call with less input."
   selector: String
   "Why it reverted."
   error: CallError!
@@ -3344,7 +3512,7 @@ type FailedCall {
   block: BlockPosition!
 }
 
-"Which failed calls to list."
+"Which failed calls to list: every field given must match (AND)."
 input FailedCallFilter {
   "The chain's name as configured."
   chain: String
@@ -3352,9 +3520,12 @@ input FailedCallFilter {
   contract: Address
   "The transaction's sender."
   from: Address
-  "The function's name, e.g. ` + "`" + `verifyXPProof` + "`" + `."
+  "The function's name as the ABI gives it, e.g. ` + "`" + `verifyXPProof` + "`" + `."
   function: String
-  "The error's name, or its selector when the ABI does not name it."
+  """
+  The error's name, or its selector when the ABI does not name it (` + "`" + `callErrors` + "`" + `' ` + "`" + `unknown` + "`" + `
+  matches nothing here).
+  """
   error: String
   "Blocks in this height range."
   height: HeightRange
@@ -3368,6 +3539,7 @@ type FailedCallConnection {
   edges: [FailedCallEdge!]!
   "The page's calls."
   nodes: [FailedCall!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every call the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3377,6 +3549,7 @@ type FailedCallConnection {
 type FailedCallEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the calls after this one."
   cursor: String!
+  "The call."
   node: FailedCall!
 }
 
@@ -3384,7 +3557,7 @@ type FailedCallEdge {
 type ThresholdUpdate {
   "The verifier contract."
   contract: Address!
-  "The threshold before."
+  "The threshold before, as emitted."
   oldThreshold: BigInt!
   "The threshold from this event on."
   newThreshold: BigInt!
@@ -3396,7 +3569,7 @@ type ThresholdUpdate {
   block: BlockPosition!
 }
 
-"Which threshold updates to list."
+"Which threshold updates to list: every field given must match (AND)."
 input ThresholdUpdateFilter {
   "The chain's name as configured."
   chain: String
@@ -3414,6 +3587,7 @@ type ThresholdUpdateConnection {
   edges: [ThresholdUpdateEdge!]!
   "The page's updates."
   nodes: [ThresholdUpdate!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every update the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3423,6 +3597,7 @@ type ThresholdUpdateConnection {
 type ThresholdUpdateEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the updates after this one."
   cursor: String!
+  "The update."
   node: ThresholdUpdate!
 }
 
@@ -3432,15 +3607,15 @@ enum PlayerOrder {
   XP_DESC
   "Least XP first; equal XP by address, ascending."
   XP_ASC
-  "By address."
+  "By address, ascending."
   ADDRESS_ASC
 }
 
-"Which players the leaderboard lists."
+"Which players the leaderboard lists: every field given must match (AND)."
 input PlayerFilter {
   "XP on this chain only (ranks too); every chain's XP summed otherwise."
   chain: String
-  "Only these players (ranks stay the whole board's)."
+  "Only these players (ranks stay the whole board's); every player when null or empty."
   addresses: [Address!]
   "Only players with at least this much XP."
   minXP: BigInt
@@ -3452,11 +3627,14 @@ type RankedPlayer {
   address: Address!
   "XP of the player's verified first uses (on the filter's chain, or every chain)."
   xp: BigInt!
-  "Verified first uses counted in xp."
+  "Verified first uses counted in xp (on the filter's chain, or every chain)."
   verifiedUses: Int!
-  "1 for the most XP; players with equal XP share a rank, and the next rank counts them all (1, 2, 2, 4)."
+  """
+  1 for the most XP; players with equal XP share a rank, and the next rank counts them all
+  (1, 2, 2, 4). Ranks are over the whole board of the filter's chain, whatever it lists.
+  """
   rank: Int!
-  "The player's badges, claims and nullifiers."
+  "The player's XP, badges, claims and nullifiers across every chain, whatever the filter's chain."
   player: Player!
 }
 
@@ -3466,6 +3644,7 @@ type RankedPlayerConnection {
   edges: [RankedPlayerEdge!]!
   "The page's players."
   nodes: [RankedPlayer!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every player the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3475,19 +3654,29 @@ type RankedPlayerConnection {
 type RankedPlayerEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the players after this one."
   cursor: String!
+  "The player."
   node: RankedPlayer!
 }
 
 extend type Query {
-  "The leaderboard: players with their XP and rank."
+  """
+  The leaderboard: players with their XP and rank. Only players with verified first uses
+  are on it.
+  """
   players(
     "Which players to list; ranks stay the whole board's."
     where: PlayerFilter
     "The order of the list."
     orderBy: PlayerOrder = XP_DESC
-    "How many players, at most the configured maximum page size."
+    """
+    How many players: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the players after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the players after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
     after: String
   ): RankedPlayerConnection!
   "Verifiers' threshold changes (ThresholdUpdated events)."
@@ -3496,11 +3685,17 @@ extend type Query {
     where: ThresholdUpdateFilter
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
-    "How many updates, at most the configured maximum page size."
+    """
+    How many updates: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the updates after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the updates after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
     after: String
-    "The list as it was at a past block."
+    "The list as of a past block: updates at or below its height."
     block: BlockFilter
   ): ThresholdUpdateConnection!
   "Calls to configured contracts that reverted (chains with ` + "`" + `failed_calls` + "`" + `)."
@@ -3509,11 +3704,17 @@ extend type Query {
     where: FailedCallFilter
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
-    "How many calls, at most the configured maximum page size."
+    """
+    How many calls: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the calls after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the calls after it. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
     after: String
-    "The list as it was at a past block."
+    "The list as of a past block: calls at or below its height."
     block: BlockFilter
   ): FailedCallConnection!
 }
@@ -3525,7 +3726,11 @@ extend enum Bucket {
   WEEK
 }
 
-"The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once."
+"""
+The gas of one contract's transactions in one bucket: those that emitted its claims,
+nullifier uses or reuse attempts, each once. Transactions without an indexed receipt are
+left out.
+"""
 type GasStats {
   "Start of the bucket."
   time: Time!
@@ -3535,13 +3740,13 @@ type GasStats {
   contract: Address!
   "Transactions counted, each once."
   transactions: Int!
-  "Average gas used."
+  "Average gas used per transaction."
   avgGasUsed: Float!
   "Median gas used (interpolated, like PostgreSQL's percentile_cont)."
   p50GasUsed: Float!
   "95th percentile of gas used (interpolated)."
   p95GasUsed: Float!
-  "Average fee, rounded to the wei."
+  "Average fee per transaction in wei, rounded to the wei."
   avgFeeWei: BigInt!
 }
 
@@ -3588,17 +3793,32 @@ type HourCount {
 }
 
 extend type Stats {
-  "Nullifier first uses per bucket."
+  "Nullifier first uses (verified or not) per bucket."
   nullifierUses: [TimeCount!]!
-  "Distinct players that claimed a badge or used a nullifier, per bucket: daily actives with DAY, weekly with WEEK."
+  """
+  Distinct players that claimed a badge or used a nullifier, per bucket: daily actives
+  with DAY, weekly with WEEK.
+  """
   activePlayers: [TimeCount!]!
-  "Claims and nullifier uses by hour of the day (UTC), busiest first; hours without any are left out."
+  """
+  Claims and nullifier uses by hour of the day (UTC), busiest first (ties by hour); hours
+  without any are left out.
+  """
   busiestHours: [HourCount!]!
-  "Gas of claims, nullifier uses and reuse attempts per bucket and contract: average, p50, p95 (from indexed receipts)."
+  """
+  Gas of claims, nullifier uses and reuse attempts per bucket, chain and contract:
+  average, p50, p95 (from indexed receipts), by time, chain and contract.
+  """
   gas: [GasStats!]!
-  "Calls to configured contracts per bucket, contract and function, succeeded and failed (chains with ` + "`" + `failed_calls` + "`" + `)."
+  """
+  Calls to configured contracts per bucket, chain, contract and function, succeeded and
+  failed (chains with ` + "`" + `failed_calls` + "`" + `), by time, chain, contract and function.
+  """
   calls: [CallStats!]!
-  "Reverted calls by contract, function and error over the range, most frequent first."
+  """
+  Reverted calls by chain, contract, function and error over the range, most frequent
+  first (chains with ` + "`" + `failed_calls` + "`" + `).
+  """
   callErrors: [CallErrorCount!]!
 }
 `, BuiltIn: false},

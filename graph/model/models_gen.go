@@ -12,46 +12,76 @@ import (
 	"github.com/herald-indexer/herald/store"
 )
 
+// A page of badge claims.
 type BadgeClaimConnection struct {
-	Edges      []*BadgeClaimEdge   `json:"edges"`
-	Nodes      []*store.BadgeClaim `json:"nodes"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	TotalCount int                 `json:"totalCount"`
+	// The page's claims with their cursors.
+	Edges []*BadgeClaimEdge `json:"edges"`
+	// The page's claims.
+	Nodes []*store.BadgeClaim `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every claim the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A badge claim and its cursor.
 type BadgeClaimEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   *store.BadgeClaim `json:"node"`
+	// Pass as `after` for the claims after this one.
+	Cursor string `json:"cursor"`
+	// The claim.
+	Node *store.BadgeClaim `json:"node"`
 }
 
+// Which claims to list: every field given must match (AND).
 type BadgeClaimFilter struct {
-	Chain    *string      `json:"chain,omitempty"`
-	Contract *string      `json:"contract,omitempty"`
-	Player   *string      `json:"player,omitempty"`
-	TokenID  *string      `json:"tokenId,omitempty"`
-	Season   *string      `json:"season,omitempty"`
-	Tier     []Tier       `json:"tier,omitempty"`
-	Height   *HeightRange `json:"height,omitempty"`
-	Time     *TimeRange   `json:"time,omitempty"`
-}
-
-type BadgeConnection struct {
-	Edges      []*BadgeEdge     `json:"edges"`
-	Nodes      []*store.Holding `json:"nodes"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	TotalCount int              `json:"totalCount"`
-}
-
-type BadgeEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *store.Holding `json:"node"`
-}
-
-type BadgeFilter struct {
-	Chain    *string `json:"chain,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The badge contract.
 	Contract *string `json:"contract,omitempty"`
-	Holder   *string `json:"holder,omitempty"`
-	TokenID  *string `json:"tokenId,omitempty"`
+	// The address the badge was minted to.
+	Player *string `json:"player,omitempty"`
+	// The token id.
+	TokenID *string `json:"tokenId,omitempty"`
+	// The season.
+	Season *string `json:"season,omitempty"`
+	// Any of these tiers; every tier when null or empty.
+	Tier []Tier `json:"tier,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
+}
+
+// A page of badge holdings.
+type BadgeConnection struct {
+	// The page's holdings with their cursors.
+	Edges []*BadgeEdge `json:"edges"`
+	// The page's holdings.
+	Nodes []*store.Holding `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every holding the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
+}
+
+// A badge holding and its cursor.
+type BadgeEdge struct {
+	// Pass as `after` for the holdings after this one.
+	Cursor string `json:"cursor"`
+	// The holding.
+	Node *store.Holding `json:"node"`
+}
+
+// Which holdings to list: every field given must match (AND).
+type BadgeFilter struct {
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The badge contract.
+	Contract *string `json:"contract,omitempty"`
+	// The holder.
+	Holder *string `json:"holder,omitempty"`
+	// The token id.
+	TokenID *string `json:"tokenId,omitempty"`
 }
 
 // Read a list as of a past block: only the rows of blocks at or below this height, as the
@@ -66,11 +96,13 @@ type BlockFilter struct {
 type CallError struct {
 	// The error's name: a custom error of the contract's ABI, `Error` (a revert string),
 	// `Panic`, or `OutOfGas` (no revert data, all gas used); null when nothing names it
-	// (a selector the ABI does not declare, or no revert data).
+	// (a selector the ABI does not declare, no revert data, a replay that did not revert).
 	Name *string `json:"name,omitempty"`
 	// The revert data's first 4 bytes; null without revert data.
 	Selector *string `json:"selector,omitempty"`
-	// The revert string, the panic's meaning, the custom error's arguments (`name=value, …`), or why nothing more is known.
+	// The revert string, the panic's meaning, the custom error's arguments (`name=value, …`),
+	// or why nothing more is known; null when there is nothing to say (a custom error without
+	// arguments, an empty revert string).
 	Message *string `json:"message,omitempty"`
 }
 
@@ -129,8 +161,9 @@ type FailedCallConnection struct {
 	// The page's calls with their cursors.
 	Edges []*FailedCallEdge `json:"edges"`
 	// The page's calls.
-	Nodes    []*store.Transaction `json:"nodes"`
-	PageInfo *PageInfo            `json:"pageInfo"`
+	Nodes []*store.Transaction `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every call the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -138,11 +171,12 @@ type FailedCallConnection struct {
 // A failed call and its cursor.
 type FailedCallEdge struct {
 	// Pass as `after` for the calls after this one.
-	Cursor string             `json:"cursor"`
-	Node   *store.Transaction `json:"node"`
+	Cursor string `json:"cursor"`
+	// The call.
+	Node *store.Transaction `json:"node"`
 }
 
-// Which failed calls to list.
+// Which failed calls to list: every field given must match (AND).
 type FailedCallFilter struct {
 	// The chain's name as configured.
 	Chain *string `json:"chain,omitempty"`
@@ -150,9 +184,10 @@ type FailedCallFilter struct {
 	Contract *string `json:"contract,omitempty"`
 	// The transaction's sender.
 	From *string `json:"from,omitempty"`
-	// The function's name, e.g. `verifyXPProof`.
+	// The function's name as the ABI gives it, e.g. `verifyXPProof`.
 	Function *string `json:"function,omitempty"`
-	// The error's name, or its selector when the ABI does not name it.
+	// The error's name, or its selector when the ABI does not name it (`callErrors`' `unknown`
+	// matches nothing here).
 	Error *string `json:"error,omitempty"`
 	// Blocks in this height range.
 	Height *HeightRange `json:"height,omitempty"`
@@ -160,7 +195,9 @@ type FailedCallFilter struct {
 	Time *TimeRange `json:"time,omitempty"`
 }
 
-// The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once.
+// The gas of one contract's transactions in one bucket: those that emitted its claims,
+// nullifier uses or reuse attempts, each once. Transactions without an indexed receipt are
+// left out.
 type GasStats struct {
 	// Start of the bucket.
 	Time time.Time `json:"time"`
@@ -170,13 +207,13 @@ type GasStats struct {
 	Contract string `json:"contract"`
 	// Transactions counted, each once.
 	Transactions int `json:"transactions"`
-	// Average gas used.
+	// Average gas used per transaction.
 	AvgGasUsed float64 `json:"avgGasUsed"`
 	// Median gas used (interpolated, like PostgreSQL's percentile_cont).
 	P50GasUsed float64 `json:"p50GasUsed"`
 	// 95th percentile of gas used (interpolated).
 	P95GasUsed float64 `json:"p95GasUsed"`
-	// Average fee, rounded to the wei.
+	// Average fee per transaction in wei, rounded to the wei.
 	AvgFeeWei string `json:"avgFeeWei"`
 }
 
@@ -204,33 +241,51 @@ type Meta struct {
 	Chains  []*ChainMeta `json:"chains"`
 }
 
+// Which first uses to list: every field given must match (AND).
 type NullifierFilter struct {
-	Chain    *string      `json:"chain,omitempty"`
-	Contract *string      `json:"contract,omitempty"`
-	Player   *string      `json:"player,omitempty"`
-	Verified *bool        `json:"verified,omitempty"`
-	Height   *HeightRange `json:"height,omitempty"`
-	Time     *TimeRange   `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// The player, as emitted.
+	Player *string `json:"player,omitempty"`
+	// Only verified (true) or only unverified (false) uses; both when null.
+	Verified *bool `json:"verified,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
-// Whether a nullifier is used.
+// Whether a nullifier is used. Nullifiers are per verifier contract: the same hash used on
+// two contracts is two first uses.
 type NullifierStatus struct {
+	// The nullifier asked for, lower-case.
 	Hash string `json:"hash"`
-	Used bool   `json:"used"`
-	// The first use on each contract that used it (usually one).
+	// True when any indexed verifier contract has used it.
+	Used bool `json:"used"`
+	// The first use on each contract that used it (usually one), oldest first; empty when unused.
 	Uses []*store.NullifierUse `json:"uses"`
 }
 
+// A page of nullifier first uses.
 type NullifierUseConnection struct {
-	Edges      []*NullifierUseEdge   `json:"edges"`
-	Nodes      []*store.NullifierUse `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's uses with their cursors.
+	Edges []*NullifierUseEdge `json:"edges"`
+	// The page's uses.
+	Nodes []*store.NullifierUse `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every use the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A nullifier first use and its cursor.
 type NullifierUseEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.NullifierUse `json:"node"`
+	// Pass as `after` for the uses after this one.
+	Cursor string `json:"cursor"`
+	// The use.
+	Node *store.NullifierUse `json:"node"`
 }
 
 // Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
@@ -245,11 +300,11 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
-// Which players the leaderboard lists.
+// Which players the leaderboard lists: every field given must match (AND).
 type PlayerFilter struct {
 	// XP on this chain only (ranks too); every chain's XP summed otherwise.
 	Chain *string `json:"chain,omitempty"`
-	// Only these players (ranks stay the whole board's).
+	// Only these players (ranks stay the whole board's); every player when null or empty.
 	Addresses []string `json:"addresses,omitempty"`
 	// Only players with at least this much XP.
 	MinXp *string `json:"minXP,omitempty"`
@@ -278,8 +333,9 @@ type RankedPlayerConnection struct {
 	// The page's players with their cursors.
 	Edges []*RankedPlayerEdge `json:"edges"`
 	// The page's players.
-	Nodes    []*store.RankedPlayer `json:"nodes"`
-	PageInfo *PageInfo             `json:"pageInfo"`
+	Nodes []*store.RankedPlayer `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every player the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -287,8 +343,9 @@ type RankedPlayerConnection struct {
 // A player on the leaderboard and its cursor.
 type RankedPlayerEdge struct {
 	// Pass as `after` for the players after this one.
-	Cursor string              `json:"cursor"`
-	Node   *store.RankedPlayer `json:"node"`
+	Cursor string `json:"cursor"`
+	// The player.
+	Node *store.RankedPlayer `json:"node"`
 }
 
 // A page of registration attempts.
@@ -331,26 +388,42 @@ type RegistrationFilter struct {
 	Time *TimeRange `json:"time,omitempty"`
 }
 
+// A page of reuse attempts.
 type ReuseAttemptConnection struct {
-	Edges      []*ReuseAttemptEdge   `json:"edges"`
-	Nodes      []*store.ReuseAttempt `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's attempts with their cursors.
+	Edges []*ReuseAttemptEdge `json:"edges"`
+	// The page's attempts.
+	Nodes []*store.ReuseAttempt `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every attempt the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A reuse attempt and its cursor.
 type ReuseAttemptEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.ReuseAttempt `json:"node"`
+	// Pass as `after` for the attempts after this one.
+	Cursor string `json:"cursor"`
+	// The attempt.
+	Node *store.ReuseAttempt `json:"node"`
 }
 
+// Which reuse attempts to list: every field given must match (AND).
 type ReuseAttemptFilter struct {
-	Chain     *string      `json:"chain,omitempty"`
-	Contract  *string      `json:"contract,omitempty"`
-	Nullifier *string      `json:"nullifier,omitempty"`
-	Player    *string      `json:"player,omitempty"`
-	Kind      *ReuseKind   `json:"kind,omitempty"`
-	Height    *HeightRange `json:"height,omitempty"`
-	Time      *TimeRange   `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// The nullifier replayed.
+	Nullifier *string `json:"nullifier,omitempty"`
+	// The player, as emitted.
+	Player *string `json:"player,omitempty"`
+	// Only this kind; both when null.
+	Kind *ReuseKind `json:"kind,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 // Subscriptions follow herald's event log. Every event carries its `eventId`, its
@@ -367,8 +440,9 @@ type ThresholdUpdateConnection struct {
 	// The page's updates with their cursors.
 	Edges []*ThresholdUpdateEdge `json:"edges"`
 	// The page's updates.
-	Nodes    []*store.ThresholdUpdate `json:"nodes"`
-	PageInfo *PageInfo                `json:"pageInfo"`
+	Nodes []*store.ThresholdUpdate `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every update the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -376,11 +450,12 @@ type ThresholdUpdateConnection struct {
 // A threshold update and its cursor.
 type ThresholdUpdateEdge struct {
 	// Pass as `after` for the updates after this one.
-	Cursor string                 `json:"cursor"`
-	Node   *store.ThresholdUpdate `json:"node"`
+	Cursor string `json:"cursor"`
+	// The update.
+	Node *store.ThresholdUpdate `json:"node"`
 }
 
-// Which threshold updates to list.
+// Which threshold updates to list: every field given must match (AND).
 type ThresholdUpdateFilter struct {
 	// The chain's name as configured.
 	Chain *string `json:"chain,omitempty"`
@@ -608,7 +683,7 @@ const (
 	PlayerOrderXpDesc PlayerOrder = "XP_DESC"
 	// Least XP first; equal XP by address, ascending.
 	PlayerOrderXpAsc PlayerOrder = "XP_ASC"
-	// By address.
+	// By address, ascending.
 	PlayerOrderAddressAsc PlayerOrder = "ADDRESS_ASC"
 )
 
@@ -661,6 +736,7 @@ func (e PlayerOrder) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a used nullifier was replayed.
 type ReuseKind string
 
 const (
@@ -718,18 +794,19 @@ func (e ReuseKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A badge's tier, from the XP it was earned with (`xpEarned`).
 type Tier string
 
 const (
-	// xpEarned < 25
+	// xpEarned < 25 (tier 0)
 	TierParticipation Tier = "PARTICIPATION"
-	// xpEarned ≥ 25
+	// xpEarned ≥ 25 (tier 1)
 	TierCommon Tier = "COMMON"
-	// xpEarned ≥ 50
+	// xpEarned ≥ 50 (tier 2)
 	TierRare Tier = "RARE"
-	// xpEarned ≥ 75
+	// xpEarned ≥ 75 (tier 3)
 	TierEpic Tier = "EPIC"
-	// xpEarned ≥ 100
+	// xpEarned ≥ 100 (tier 4)
 	TierLegendary Tier = "LEGENDARY"
 )
 
@@ -784,10 +861,13 @@ func (e Tier) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A badge contract's token standard, as its events show it.
 type TokenStandard string
 
 const (
-	TokenStandardErc721  TokenStandard = "ERC721"
+	// ERC-721: one owner per token id.
+	TokenStandardErc721 TokenStandard = "ERC721"
+	// ERC-1155: a balance per holder and badge type (token id).
 	TokenStandardErc1155 TokenStandard = "ERC1155"
 )
 

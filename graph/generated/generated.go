@@ -3822,40 +3822,68 @@ extend type Stats {
   callErrors: [CallErrorCount!]!
 }
 `, BuiltIn: false},
-	{Name: "../schema/meta.graphqls", Input: `enum Bucket {
+	{Name: "../schema/meta.graphqls", Input: `"""
+The width of a stats series' buckets. Buckets start where PostgreSQL's date_trunc puts
+them, in the time zone of herald's database sessions (see ` + "`" + `Time` + "`" + `).
+"""
+enum Bucket {
+  "An hour."
   HOUR
+  "A day, from midnight."
   DAY
 }
 
+"""
+Dashboard numbers over ` + "`" + `stats` + "`" + `' arguments: a field is computed (one statement) only when
+selected. Series list only the buckets that have rows, oldest first.
+"""
 type Stats {
+  "Registration attempts (every status) per bucket, narrowed by ` + "`" + `collection` + "`" + `."
   registrations: [TimeCount!]!
+  "Badge claims per bucket."
   badgeClaims: [TimeCount!]!
+  "Reuse attempts (both kinds) per bucket."
   reuseAttempts: [TimeCount!]!
-  "Claims per tier."
+  "Claims per tier over the range and chain (not narrowed by ` + "`" + `contract` + "`" + `), every tier listed."
   tiers: [TierCount!]!
-  "Players by XP: buckets of width 100 (0–99, 100–199, …)."
+  """
+  Players by their XP now, summed over every chain unless ` + "`" + `chain` + "`" + ` is given (not narrowed
+  by ` + "`" + `range` + "`" + ` or ` + "`" + `contract` + "`" + `): buckets of width 100 (0–99, 100–199, …), only those with
+  players, lowest first.
+  """
   xpHistogram: [XPBucket!]!
-  "Distinct players that claimed a badge or used a nullifier in the range."
+  """
+  Distinct players that claimed a badge or used a nullifier in the range (not narrowed by
+  ` + "`" + `contract` + "`" + `).
+  """
   uniquePlayers: Int!
 }
 
+"A count in one time bucket."
 type TimeCount {
   "Start of the bucket."
   time: Time!
+  "Rows in the bucket."
   count: Int!
 }
 
+"Claims of one tier."
 type TierCount {
+  "The tier."
   tier: Tier!
+  "Claims with that tier; 0 when none."
   count: Int!
 }
 
+"Players whose XP falls in one bucket of the histogram."
 type XPBucket {
-  "Inclusive lower bound."
+  "Inclusive lower bound: a multiple of 100."
   min: BigInt!
+  "Players with XP from ` + "`" + `min` + "`" + ` to ` + "`" + `min` + "`" + ` + 99."
   count: Int!
 }
 
+"herald's version and the state of every indexed chain."
 type Meta {
   """
   herald's version: a semantic version from its git tag (` + "`" + `v0.2.0` + "`" + `; between releases
@@ -3863,34 +3891,56 @@ type Meta {
   build without version control information. CHANGELOG.md says what each one changed.
   """
   version: String!
+  "Every chain that has indexed at least one batch, by name."
   chains: [ChainMeta!]!
 }
 
+"A chain's indexing position, as the indexer last recorded it."
 type ChainMeta {
+  "The chain's name as configured."
   chain: String!
   "The chain's tip as last seen by the indexer."
   head: Int!
   "The highest indexed block."
   indexedHeight: Int!
+  "The hash of the highest indexed block."
   indexedHash: String!
+  """
+  The highest finalized block the provider reported, at most indexedHeight; 0 for chains
+  without finality (Bitcoin) or providers that do not report it.
+  """
   finalizedHeight: Int!
-  "head − indexedHeight."
+  """
+  head − indexedHeight (0 when negative). EVM chains are indexed ` + "`" + `confirmations` + "`" + ` deep
+  (1 = the tip): a caught-up EVM chain lags by its ` + "`" + `confirmations` + "`" + ` − 1.
+  """
   lag: Int!
+  "The header timestamp of the highest indexed block."
   lastBlockTime: Time!
   "When the indexer last moved this chain's cursor."
   updatedAt: Time!
+  "The chain's RPC providers, in failover order."
   providers: [ProviderHealth!]!
 }
 
-"An RPC provider's health as the indexer last reported it."
+"""
+An RPC provider's health as the indexer last reported it (every 5 seconds). Counts are
+since that indexer process started.
+"""
 type ProviderHealth {
+  "The provider's name: its URL with credentials and API keys masked."
   name: String!
   "closed (healthy), open (failing, skipped) or half-open (probing)."
   breaker: String!
+  "Failures since its last success."
   consecutiveFailures: Int!
+  "Requests made to it."
   requests: Int!
+  "Requests that failed."
   failures: Int!
+  "The last error it gave, secrets masked (kept after later successes); null if none."
   lastError: String
+  "When it last answered; null if it never has."
   lastSuccess: Time
 }
 `, BuiltIn: false},

@@ -140,19 +140,27 @@ type CallStats struct {
 	FailureRate float64 `json:"failureRate"`
 }
 
+// A chain's indexing position, as the indexer last recorded it.
 type ChainMeta struct {
+	// The chain's name as configured.
 	Chain string `json:"chain"`
 	// The chain's tip as last seen by the indexer.
 	Head int `json:"head"`
 	// The highest indexed block.
-	IndexedHeight   int    `json:"indexedHeight"`
-	IndexedHash     string `json:"indexedHash"`
-	FinalizedHeight int    `json:"finalizedHeight"`
-	// head − indexedHeight.
-	Lag           int       `json:"lag"`
+	IndexedHeight int `json:"indexedHeight"`
+	// The hash of the highest indexed block.
+	IndexedHash string `json:"indexedHash"`
+	// The highest finalized block the provider reported, at most indexedHeight; 0 for chains
+	// without finality (Bitcoin) or providers that do not report it.
+	FinalizedHeight int `json:"finalizedHeight"`
+	// head − indexedHeight (0 when negative). EVM chains are indexed `confirmations` deep
+	// (1 = the tip): a caught-up EVM chain lags by its `confirmations` − 1.
+	Lag int `json:"lag"`
+	// The header timestamp of the highest indexed block.
 	LastBlockTime time.Time `json:"lastBlockTime"`
 	// When the indexer last moved this chain's cursor.
-	UpdatedAt time.Time         `json:"updatedAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// The chain's RPC providers, in failover order.
 	Providers []*ProviderHealth `json:"providers"`
 }
 
@@ -233,12 +241,14 @@ type HourCount struct {
 	Count int `json:"count"`
 }
 
+// herald's version and the state of every indexed chain.
 type Meta struct {
 	// herald's version: a semantic version from its git tag (`v0.2.0`; between releases
 	// a pseudo-version such as `v0.2.1-0.20261202003305-e4a8049a6d73`), or `devel` for a
 	// build without version control information. CHANGELOG.md says what each one changed.
-	Version string       `json:"version"`
-	Chains  []*ChainMeta `json:"chains"`
+	Version string `json:"version"`
+	// Every chain that has indexed at least one batch, by name.
+	Chains []*ChainMeta `json:"chains"`
 }
 
 // Which first uses to list: every field given must match (AND).
@@ -310,16 +320,23 @@ type PlayerFilter struct {
 	MinXp *string `json:"minXP,omitempty"`
 }
 
-// An RPC provider's health as the indexer last reported it.
+// An RPC provider's health as the indexer last reported it (every 5 seconds). Counts are
+// since that indexer process started.
 type ProviderHealth struct {
+	// The provider's name: its URL with credentials and API keys masked.
 	Name string `json:"name"`
 	// closed (healthy), open (failing, skipped) or half-open (probing).
-	Breaker             string     `json:"breaker"`
-	ConsecutiveFailures int        `json:"consecutiveFailures"`
-	Requests            int        `json:"requests"`
-	Failures            int        `json:"failures"`
-	LastError           *string    `json:"lastError,omitempty"`
-	LastSuccess         *time.Time `json:"lastSuccess,omitempty"`
+	Breaker string `json:"breaker"`
+	// Failures since its last success.
+	ConsecutiveFailures int `json:"consecutiveFailures"`
+	// Requests made to it.
+	Requests int `json:"requests"`
+	// Requests that failed.
+	Failures int `json:"failures"`
+	// The last error it gave, secrets masked (kept after later successes); null if none.
+	LastError *string `json:"lastError,omitempty"`
+	// When it last answered; null if it never has.
+	LastSuccess *time.Time `json:"lastSuccess,omitempty"`
 }
 
 // Everything herald answers: Bitcoin registrations, EVM badges, nullifiers and XP, dashboard
@@ -467,15 +484,20 @@ type ThresholdUpdateFilter struct {
 	Time *TimeRange `json:"time,omitempty"`
 }
 
+// Claims of one tier.
 type TierCount struct {
-	Tier  Tier `json:"tier"`
-	Count int  `json:"count"`
+	// The tier.
+	Tier Tier `json:"tier"`
+	// Claims with that tier; 0 when none.
+	Count int `json:"count"`
 }
 
+// A count in one time bucket.
 type TimeCount struct {
 	// Start of the bucket.
-	Time  time.Time `json:"time"`
-	Count int       `json:"count"`
+	Time time.Time `json:"time"`
+	// Rows in the bucket.
+	Count int `json:"count"`
 }
 
 // A half-open range of block times: `from` ≤ block time < `to`. Leave a bound out for none.
@@ -488,17 +510,23 @@ type TimeRange struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// Players whose XP falls in one bucket of the histogram.
 type XPBucket struct {
-	// Inclusive lower bound.
-	Min   string `json:"min"`
-	Count int    `json:"count"`
+	// Inclusive lower bound: a multiple of 100.
+	Min string `json:"min"`
+	// Players with XP from `min` to `min` + 99.
+	Count int `json:"count"`
 }
 
+// The width of a stats series' buckets. Buckets start where PostgreSQL's date_trunc puts
+// them, in the time zone of herald's database sessions (see `Time`).
 type Bucket string
 
 const (
+	// An hour.
 	BucketHour Bucket = "HOUR"
-	BucketDay  Bucket = "DAY"
+	// A day, from midnight.
+	BucketDay Bucket = "DAY"
 	// A minute: claims per minute against the 500/minute floor.
 	BucketMinute Bucket = "MINUTE"
 	// A week (from Monday): weekly active players.

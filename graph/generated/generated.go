@@ -3968,65 +3968,150 @@ type Subscription {
   indexed, REMOVED when a reorg drops them, and CONFIRMED once their block has
   ` + "`" + `minConfirmations` + "`" + ` confirmations (when asked for).
   """
-  registrationEvents(nft: InscriptionID, collection: String, minConfirmations: Int, afterEventId: ID): RegistrationEvent!
-  "Badge claims and transfers, for a player (as claimant, sender or receiver) and/or a contract."
-  badgeEvents(player: Address, contract: Address, afterEventId: ID): BadgeEvent!
-  "Nullifier first uses and reuse attempts, for a player."
-  nullifierEvents(player: Address, afterEventId: ID): NullifierEvent!
-  "New indexed tips (ADDED) and blocks undone by reorgs (REMOVED)."
-  chainHeads(chain: String, afterEventId: ID): ChainHeadEvent!
+  registrationEvents(
+    "Only attempts naming this NFT; every NFT's when null."
+    nft: InscriptionID
+    "Only this collection's attempts (by name); every collection's when null."
+    collection: String
+    """
+    Also deliver CONFIRMED, once per ADDED, when the attempt's block first has this many
+    confirmations on the indexed chain (its own block counts as one), whatever the
+    attempt's status. No CONFIRMED events when null or 0; negative is BAD_USER_INPUT.
+    """
+    minConfirmations: Int
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): RegistrationEvent!
+  """
+  Badge claims and transfers (ADDED, and REMOVED by reorgs), for a player (as claimant,
+  sender or receiver) and/or a contract.
+  """
+  badgeEvents(
+    "Only claims minted to this address and transfers from or to it; everyone's when null."
+    player: Address
+    "Only this badge contract's events; every contract's when null."
+    contract: Address
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): BadgeEvent!
+  "Nullifier first uses and reuse attempts (ADDED, and REMOVED by reorgs), for a player."
+  nullifierEvents(
+    "Only uses and attempts naming this player (as emitted); everyone's when null."
+    player: Address
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): NullifierEvent!
+  """
+  New indexed tips (ADDED: the last block of each indexed batch, so heights may skip) and
+  blocks undone by reorgs (REMOVED: one event per block).
+  """
+  chainHeads(
+    "Only this chain's events; every chain's when null."
+    chain: String
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): ChainHeadEvent!
 }
 
+"A registration attempt added, confirmed or removed."
 type RegistrationEvent {
-  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `."
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "What happened to the attempt."
   kind: EventKind!
+  "The attempt; for REMOVED, as it was added."
   registration: Registration!
   "The registration's confirmations when the event was produced (0 when REMOVED)."
   confirmations: Int!
 }
 
+"A badge claim or transfer added or removed: exactly one of ` + "`" + `claim` + "`" + ` and ` + "`" + `transfer` + "`" + ` is set."
 type BadgeEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "ADDED, or REMOVED when a reorg took the event away."
   kind: EventKind!
-  "Set for BadgeMinted events."
+  "Set for BadgeMinted events; null otherwise."
   claim: BadgeClaim
-  "Set for token transfers (mints and burns included)."
+  "Set for token transfers (mints and burns included); null otherwise."
   transfer: BadgeTransfer
 }
 
-"One token movement: an ERC-721 Transfer, an ERC-1155 TransferSingle, or one pair of a TransferBatch."
+"""
+One token movement: an ERC-721 Transfer, an ERC-1155 TransferSingle, or one (id, value)
+pair of a TransferBatch.
+"""
 type BadgeTransfer {
+  "The chain's name as configured."
   chain: String!
+  "The badge contract."
   contract: Address!
+  "ERC721 for a Transfer, ERC1155 for TransferSingle and TransferBatch."
   standard: TokenStandard!
+  "The ERC-1155 operator that moved it; null or empty for ERC-721 transfers."
   operator: Address
+  "The sender; the zero address for a mint."
   from: Address!
+  "The receiver; the zero address for a burn."
   to: Address!
+  "The token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "How many moved: 1 for ERC-721."
   value: BigInt!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The pair's index within a TransferBatch (0, 1, …); 0 for other events."
   batchIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"""
+A nullifier first use or reuse attempt added or removed: exactly one of ` + "`" + `use` + "`" + ` and
+` + "`" + `reuseAttempt` + "`" + ` is set.
+"""
 type NullifierEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "ADDED, or REMOVED when a reorg took the event away."
   kind: EventKind!
-  "Set for a nullifier's first use."
+  "Set for a nullifier's first use; null otherwise."
   use: NullifierUse
-  "Set for a reuse attempt."
+  "Set for a reuse attempt; null otherwise."
   reuseAttempt: ReuseAttempt
 }
 
+"A chain's new indexed tip, or a block a reorg undid."
 type ChainHeadEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
   "ADDED: a new indexed tip. REMOVED: this block was undone by a reorg."
   kind: EventKind!
+  "The chain's name as configured."
   chain: String!
+  "The block's height."
   height: Int!
+  "The block's hash."
   hash: String!
+  "The block header's timestamp."
   time: Time!
 }
 `, BuiltIn: false},

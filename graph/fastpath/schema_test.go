@@ -36,27 +36,50 @@ func TestFieldTableMatchesTheSchema(t *testing.T) {
 	if err := checkSchema(loadSchema(t, func(s string) string { return s })); err != nil {
 		t.Fatalf("herald's own schema: %v", err)
 	}
-	for _, tt := range []struct{ name, from, to, want string }{
-		{"a field retyped", "claimedXP: BigInt!", "claimedXP: String!", "NullifierUse.claimedXP is String!"},
-		{"a field made nullable", "  used: Boolean!", "  used: Boolean", "NullifierStatus.used is Boolean"},
-		{"a field renamed", "  txHash: Bytes32!\n  logIndex: Int!\n  block: BlockPosition!\n}\n\ninput NullifierFilter",
-			"  transactionHash: Bytes32!\n  logIndex: Int!\n  block: BlockPosition!\n}\n\ninput NullifierFilter", "NullifierUse.txHash is not in the schema"},
+	for _, tt := range []struct {
+		name string
+		edit func(string) (string, bool)
+		want string
+	}{
+		{"a field retyped", inType("NullifierUse", "claimedXP: BigInt!", "claimedXP: String!"), "NullifierUse.claimedXP is String!"},
+		{"a field made nullable", inType("NullifierStatus", "  used: Boolean!", "  used: Boolean"), "NullifierStatus.used is Boolean"},
+		{"a field renamed", inType("NullifierUse", "  txHash: Bytes32!", "  transactionHash: Bytes32!"), "NullifierUse.txHash is not in the schema"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			edited := false
 			schema := loadSchema(t, func(s string) string {
-				if strings.Contains(s, tt.from) {
-					edited = true
-				}
-				return strings.Replace(s, tt.from, tt.to, 1)
+				s, ok := tt.edit(s)
+				edited = edited || ok
+				return s
 			})
 			if !edited {
-				t.Fatalf("the schema has no %q to change", tt.from)
+				t.Fatalf("the schema has nothing to change for %s", tt.name)
 			}
 			err := checkSchema(schema)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("checkSchema = %v, want an error naming %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// inType edits the first from inside the definition of typ, so that the
+// edit does not depend on the descriptions around it.
+func inType(typ, from, to string) func(string) (string, bool) {
+	return func(s string) (string, bool) {
+		start := strings.Index(s, "type "+typ+" {")
+		if start < 0 {
+			return s, false
+		}
+		end := strings.Index(s[start:], "\n}")
+		if end < 0 {
+			return s, false
+		}
+		i := strings.Index(s[start:start+end], from)
+		if i < 0 {
+			return s, false
+		}
+		i += start
+		return s[:i] + to + s[i+len(from):], true
 	}
 }

@@ -2706,72 +2706,125 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema/bitcoin.graphqls", Input: `"An Ordinals NFT and its registration status."
 type NFT {
+  "The inscription id asked for, lower-case."
   id: InscriptionID!
   """
   True when at least one valid registration has at least its collection's
-  ` + "`" + `minConfirmations` + "`" + `.
+  ` + "`" + `minConfirmations` + "`" + ` (at least 1) on the indexed chain now.
   """
   isRegistered: Boolean!
-  "The valid registration with the highest (height, position in block)."
+  """
+  The valid registration with the highest (height, position in block); null when the NFT
+  has none.
+  """
   lastRegistration: Registration
   "How many valid registrations the NFT has."
   registrationCount: Int!
-  "Every registration attempt naming this NFT, newest first."
-  registrations(first: Int = 20, after: String, status: [RegistrationStatus!]): RegistrationConnection!
-  "The buyer_registration.v1 record of the last registration, if one was inscribed."
+  "Every registration attempt naming this NFT, of any status unless ` + "`" + `status` + "`" + ` says, newest first."
+  registrations(
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 20
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "Only attempts of these statuses (any of them); every status when null or empty."
+    status: [RegistrationStatus!]
+  ): RegistrationConnection!
+  """
+  The buyer_registration.v1 record naming the last registration's fee txid (the earliest,
+  when several do); null without a last registration or a record.
+  """
   record: RegistrationRecord
-  "Confirmations of the last registration (0 when there is none)."
+  "Confirmations of the last registration on the indexed chain now (0 when there is none)."
   confirmations: Int!
-  "When this answer was true: the indexed tip of the NFT's chain."
+  """
+  When this answer was true: the indexed tip of the last registration's chain, or, for an
+  NFT without one, of the Bitcoin chain indexed least recently; null before any is indexed.
+  """
   lastUpdated: ChainTip
 }
 
-"The indexed tip of a chain."
+"The indexed tip of a chain: the highest block herald has indexed."
 type ChainTip {
+  "The chain's name as configured, e.g. ` + "`" + `bitcoin-mainnet` + "`" + `."
   chain: String!
+  "The tip's height."
   height: Int!
+  "The tip's block hash."
   hash: String!
+  "The tip block header's timestamp."
   time: Time!
 }
 
+"""
+A registration attempt's validity, decided when its block is indexed. In order of
+precedence: MULTIPLE_PAYLOADS, UNDERPAID, EXPIRED; VALID otherwise.
+"""
 enum RegistrationStatus {
-  "Paid at least the minimum fee, before the expiry height."
+  "Paid at least the minimum fee, mined at or before the expiry height."
   VALID
-  "Paid less than the collection's minimum fee."
+  "Paid less than the collection's minimum fee (even when also late)."
   UNDERPAID
-  "Mined after the payload's expiry height."
+  "Mined after the payload's expiry height (a block at the expiry height itself is in time)."
   EXPIRED
-  "Carried two or more registration payloads: ambiguous, so invalid."
+  "Carried two or more registration payloads: ambiguous, so invalid (checked first)."
   MULTIPLE_PAYLOADS
 }
 
 "A fee payment naming an NFT: one row per (txid, collection)."
 type Registration {
+  "The fee transaction's id."
   txid: TxID!
+  "The NFT the payload names."
   nft: NFT!
+  "The inscription id the payload names (the first payload's with MULTIPLE_PAYLOADS)."
   inscriptionId: InscriptionID!
+  "The collection as configured now; null when it is no longer configured."
   collection: Collection
+  "The collection's name, as when the attempt was indexed."
   collectionName: String!
+  "Whether the attempt counts, and why not."
   status: RegistrationStatus!
+  "True when status is VALID (whatever its confirmations)."
   isValid: Boolean!
   "Satoshis paid to the creator (all outputs to the creator, summed)."
   paidSats: Int!
+  "The collection's minimum fee in satoshis when the attempt was indexed."
   minFeeSats: Int!
+  "The creator address paid, in its standard encoding (bech32 ones lower-case)."
   creator: String!
+  """
+  The last block height at which the payment counts, from the payload (the first
+  payload's with MULTIPLE_PAYLOADS).
+  """
   expiryHeight: Int!
   "Position of the transaction in its block."
   txIndex: Int!
+  "The block the fee transaction was mined in."
   block: BlockPosition!
-  "The buyer_registration.v1 record naming this fee txid, if any."
+  """
+  The buyer_registration.v1 record naming this fee txid, if any (the earliest, when
+  several do).
+  """
   record: RegistrationRecord
 }
 
-"A creator's collection as herald is configured to index it."
+"A creator's collection as herald is configured to index it now."
 type Collection {
+  "The Bitcoin chain's name as configured."
   chain: String!
+  "The collection's name, unique within its chain."
   name: String!
+  "The creator address registrations pay, in its standard encoding (bech32 ones lower-case)."
   creator: String!
+  "The minimum fee in satoshis (` + "`" + `min_fee_sats` + "`" + `, 50000 by default)."
   minFeeSats: Int!
+  "Confirmations before a valid registration counts (` + "`" + `min_confirmations` + "`" + `, 1 by default)."
   minConfirmations: Int!
 }
 
@@ -2780,48 +2833,82 @@ A buyer_registration.v1 child inscription. Kept as written; ` + "`" + `problems`
 it disagrees with the chain.
 """
 type RegistrationRecord {
+  "The record's own inscription id."
   inscriptionId: InscriptionID!
-  "The NFT the record names (` + "`" + `parent` + "`" + ` field)."
+  """
+  The NFT the record names (` + "`" + `parent` + "`" + ` field): lower-case when it is an inscription id, else as
+  written; empty when the field is missing or not a string.
+  """
   parent: String!
-  "Parents named by the inscription envelope itself."
+  "Parents named by the inscription envelope itself (tag 3), lower-case."
   envelopeParents: [String!]!
+  "The ` + "`" + `paid_to` + "`" + ` field as written; empty when missing or not a string."
   paidTo: String!
+  "The ` + "`" + `fee_sats` + "`" + ` field, in satoshis; 0 when missing or not an integer."
   feeSats: Int!
+  """
+  The ` + "`" + `txid` + "`" + ` field (else ` + "`" + `feeTxid` + "`" + `): lower-case when it is a txid, else as written; empty
+  when neither is there as a string.
+  """
   feeTxid: String!
+  "The ` + "`" + `timestamp` + "`" + ` field as written; empty when missing or not a string."
   timestamp: String!
   "True when the envelope had an unknown even tag (ord does not bind such inscriptions)."
   unbound: Boolean!
+  "The record's JSON body, verbatim."
   body: String!
+  "The block of the record's reveal transaction."
   block: BlockPosition!
-  "The registration the record's fee txid names, if it is known."
+  """
+  The registration the record's fee txid names, if it is known: the one paying the
+  record's ` + "`" + `paidTo` + "`" + `, else the one whose collection name sorts first.
+  """
   registration: Registration
   """
-  Where the record disagrees with the chain: UNKNOWN_PAYMENT, INVALID_PAYMENT,
-  PAID_TO_MISMATCH, FEE_MISMATCH, PARENT_MISMATCH. Empty when it agrees.
+  Where the record disagrees with the chain: UNKNOWN_PAYMENT (alone: no registration has
+  its fee txid), else any of DIFFERENT_CHAIN, INVALID_PAYMENT, PAID_TO_MISMATCH,
+  FEE_MISMATCH, PARENT_MISMATCH, in that order. Empty when it agrees.
   """
   problems: [String!]!
 }
 
+"Which registration attempts to list: every field given must match (AND)."
 input RegistrationFilter {
+  "The chain's name as configured."
   chain: String
+  "The collection's name."
   collection: String
+  "The NFT the payload names."
   inscriptionId: InscriptionID
+  "The fee transaction."
   txid: TxID
+  "The creator address paid, exactly as ` + "`" + `creator` + "`" + ` reads (bech32 ones lower-case)."
   creator: String
+  "Any of these statuses; every status when null or empty."
   status: [RegistrationStatus!]
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of registration attempts."
 type RegistrationConnection {
+  "The page's attempts with their cursors."
   edges: [RegistrationEdge!]!
+  "The page's attempts."
   nodes: [Registration!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every attempt the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A registration attempt and its cursor."
 type RegistrationEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
   cursor: String!
+  "The attempt."
   node: Registration!
 }
 `, BuiltIn: false},
@@ -2832,92 +2919,258 @@ case, returned lower-case.
 """
 scalar InscriptionID
 
-"A Bitcoin transaction id: 64 hex characters (display byte order)."
+"""
+A Bitcoin transaction id: 64 hex characters in display byte order (as explorers show it).
+Accepted in either case, returned lower-case.
+"""
 scalar TxID
 
 "An EVM address, ` + "`" + `0x` + "`" + ` + 40 hex characters. Accepted in any case, returned lower-case."
 scalar Address
 
-"32 bytes as ` + "`" + `0x` + "`" + ` + 64 hex characters: nullifiers, EVM transaction hashes."
+"""
+32 bytes as ` + "`" + `0x` + "`" + ` + 64 hex characters: nullifiers, EVM transaction hashes. Accepted in any
+case, returned lower-case.
+"""
 scalar Bytes32
 
-"An unsigned integer of up to 256 bits, as a decimal string (uint256 does not fit a JSON number)."
+"""
+An unsigned integer of up to 256 bits, as a decimal string (uint256 does not fit a JSON
+number): ` + "`" + `"1000"` + "`" + `. Inputs may also be JSON integers; a sign, a fraction or a value past
+2²⁵⁶−1 is BAD_USER_INPUT.
+"""
 scalar BigInt
 
-"An instant as RFC 3339 text in UTC."
+"""
+An instant as RFC 3339 text, e.g. ` + "`" + `2026-11-01T00:00:00Z` + "`" + `, with fractional seconds when it
+has them. Inputs may carry any offset. Answers are in the time zone of herald's database
+sessions, the PostgreSQL server's TimeZone setting: UTC (` + "`" + `…Z` + "`" + `) when that is UTC.
+"""
 scalar Time
 
-"Read a list as of a past block: rows indexed at or below this height."
+"""
+Read a list as of a past block: only the rows of blocks at or below this height, as the
+indexed chain has them now. The height applies to every chain in the list: give
+` + "`" + `where.chain` + "`" + ` too when the list spans chains.
+"""
 input BlockFilter {
+  "The block height, inclusive."
   number: Int!
 }
 
-"A closed range of block heights."
+"A closed range of block heights: ` + "`" + `gte` + "`" + ` ≤ height ≤ ` + "`" + `lte` + "`" + `. Leave a bound out for none."
 input HeightRange {
+  "The lowest height, inclusive; no lower bound when null."
   gte: Int
+  "The highest height, inclusive; no upper bound when null."
   lte: Int
 }
 
-"A half-open time range: ` + "`" + `from` + "`" + ` ≤ t < ` + "`" + `to` + "`" + `."
+"""
+A half-open range of block times: ` + "`" + `from` + "`" + ` ≤ block time < ` + "`" + `to` + "`" + `. Leave a bound out for none.
+In a list's ` + "`" + `where` + "`" + `, a range whose ` + "`" + `from` + "`" + ` is not before its ` + "`" + `to` + "`" + ` matches nothing; ` + "`" + `stats` + "`" + `
+refuses one (BAD_USER_INPUT).
+"""
 input TimeRange {
+  "The earliest block time, inclusive; no lower bound when null."
   from: Time
+  "The end of the range, exclusive; no upper bound when null."
   to: Time
 }
 
-"Order of a list: by chain position."
+"""
+Order of a list: by block height, then position in the block. Rows of different chains
+interleave by height alone: narrow the list with ` + "`" + `where.chain` + "`" + ` to follow one chain.
+"""
 enum ChainOrder {
-  "Oldest first."
+  "Oldest first: lowest height first."
   BLOCK_ASC
-  "Newest first (the default)."
+  "Newest first: highest height first (the default)."
   BLOCK_DESC
 }
 
-"Relay page info. Cursors are keyset positions, stable under inserts."
+"""
+Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
+key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
+to the list that gave it, with the same ` + "`" + `where` + "`" + `, ` + "`" + `orderBy` + "`" + ` and ` + "`" + `block` + "`" + `.
+"""
 type PageInfo {
+  "True when rows follow this page in the list's order: ask for ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
+  "The cursor of the page's last row; null when the page is empty."
   endCursor: String
+  "The cursor of the page's first row; null when the page is empty."
   startCursor: String
 }
 
-"Where an entity sits in its chain."
+"Where an entity sits in its chain: the block that holds it."
 type BlockPosition {
   "The chain's name as configured, e.g. ` + "`" + `bitcoin-mainnet` + "`" + ` or ` + "`" + `abstract-testnet` + "`" + `."
   chain: String!
+  "The block's height (Bitcoin) or number (EVM)."
   height: Int!
+  "The block's hash: 64 hex characters on Bitcoin (display order), ` + "`" + `0x` + "`" + ` + 64 on EVM chains."
   hash: String!
+  "The block header's timestamp (whole seconds)."
   time: Time!
-  "Blocks on top of this one, counting itself, on the indexed chain now."
+  """
+  Blocks on top of this one, counting itself, on the indexed chain now: indexed tip −
+  height + 1, or 0 for a block above the tip (such as one a reorg took away). EVM chains
+  are indexed ` + "`" + `confirmations` + "`" + ` deep (1 = the tip): counted from the chain's own head, a
+  block has at least ` + "`" + `confirmations` + "`" + ` − 1 more.
+  """
   confirmations: Int!
 }
 
+"""
+Everything herald answers: Bitcoin registrations, EVM badges, nullifiers and XP, dashboard
+stats, and the indexers' state. Lists are Relay connections paged with ` + "`" + `first` + "`" + ` and
+` + "`" + `after` + "`" + `; a malformed argument is BAD_USER_INPUT naming it.
+"""
 type Query {
-  "Registration status of one NFT."
-  nft(id: InscriptionID!): NFT!
-  "Registration status of up to 500 NFTs, in the order asked."
-  nfts(ids: [InscriptionID!]!): [NFT!]!
+  "Registration status of one NFT. Never null: an NFT no registration names is unregistered."
+  nft(
+    "The NFT's inscription id."
+    id: InscriptionID!
+  ): NFT!
   """
-  A registration attempt by its fee txid. One fee transaction pays one collection
-  in practice; when it pays several, give ` + "`" + `collection` + "`" + `.
+  Registration status of many NFTs, one answer per id in the order asked (repeats
+  included). At most the gateway's max_nft_ids (500 by default); more is BAD_USER_INPUT.
   """
-  registration(txid: TxID!, collection: String): Registration
-  "Registration attempts, valid and invalid."
-  registrations(where: RegistrationFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): RegistrationConnection!
+  nfts(
+    "The NFTs' inscription ids."
+    ids: [InscriptionID!]!
+  ): [NFT!]!
+  """
+  A registration attempt by its fee txid; null when none is indexed. One fee transaction
+  pays one collection in practice; when it pays several, give ` + "`" + `collection` + "`" + `.
+  """
+  registration(
+    "The fee transaction's id."
+    txid: TxID!
+    "The collection's name; when null, the attempt whose collection name sorts first."
+    collection: String
+  ): Registration
+  "Registration attempts of every status (valid and invalid), filterable."
+  registrations(
+    "Which attempts to list; every one when null."
+    where: RegistrationFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: attempts at or below its height."
+    block: BlockFilter
+  ): RegistrationConnection!
 
-  "Badge holdings: who holds which badge token, and how many."
-  badges(where: BadgeFilter, first: Int = 100, after: String, block: BlockFilter): BadgeConnection!
-  "Badge claims (BadgeMinted events)."
-  badgeClaims(where: BadgeClaimFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): BadgeClaimConnection!
-  "A player's XP, badges, claims and nullifiers, across every indexed EVM chain."
-  player(address: Address!): Player!
+  """
+  Badge holdings: who holds which badge token, and how many. Ordered by chain, contract,
+  token id, then holder.
+  """
+  badges(
+    "Which holdings to list; every one when null."
+    where: BadgeFilter
+    """
+    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "Holdings as of a past block: recomputed from the transfers at or below its height."
+    block: BlockFilter
+  ): BadgeConnection!
+  "Badge claims (BadgeMinted events), filterable."
+  badgeClaims(
+    "Which claims to list; every one when null."
+    where: BadgeClaimFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: claims at or below its height."
+    block: BlockFilter
+  ): BadgeClaimConnection!
+  """
+  A player's XP, badges, claims and nullifiers, across every indexed EVM chain. Never
+  null: an address herald has not seen has 0 XP and empty lists.
+  """
+  player(
+    "The player's address."
+    address: Address!
+  ): Player!
 
-  "Whether a nullifier has been used, and its first use."
-  nullifier(hash: Bytes32!): NullifierStatus!
-  "Up to 1000 nullifiers at once, in the order asked; unused ones say so."
-  nullifiers(hashes: [Bytes32!]!): [NullifierStatus!]!
-  "Used nullifiers (first uses), as a filterable list."
-  usedNullifiers(where: NullifierFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): NullifierUseConnection!
+  "Whether a nullifier has been used, and its first use on each contract. Never null."
+  nullifier(
+    "The nullifier."
+    hash: Bytes32!
+  ): NullifierStatus!
+  """
+  Many nullifiers at once, one answer per hash in the order asked; unused ones answer
+  ` + "`" + `used: false` + "`" + `. At most the gateway's max_nullifier_hashes (1000 by default); more is
+  BAD_USER_INPUT.
+  """
+  nullifiers(
+    "The nullifiers."
+    hashes: [Bytes32!]!
+  ): [NullifierStatus!]!
+  "Nullifiers' first uses, verified or not, as a filterable list."
+  usedNullifiers(
+    "Which first uses to list; every one when null."
+    where: NullifierFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: first uses at or below its height."
+    block: BlockFilter
+  ): NullifierUseConnection!
   "Replays of used nullifiers: NullifierReused events and duplicate use events."
-  reuseAttempts(where: ReuseAttemptFilter, orderBy: ChainOrder = BLOCK_DESC, first: Int = 100, after: String, block: BlockFilter): ReuseAttemptConnection!
+  reuseAttempts(
+    "Which attempts to list; every one when null."
+    where: ReuseAttemptFilter
+    "Oldest or newest first (the default)."
+    orderBy: ChainOrder = BLOCK_DESC
+    """
+    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+    "The list as of a past block: attempts at or below its height."
+    block: BlockFilter
+  ): ReuseAttemptConnection!
 
   """
   Counts over time and distributions, for dashboards. ` + "`" + `contract` + "`" + ` narrows the EVM
@@ -2925,7 +3178,10 @@ type Query {
   gas, calls, callErrors) to one contract; ` + "`" + `collection` + "`" + ` narrows registrations.
   """
   stats(
-    "The time range; every row when omitted."
+    """
+    The block times to count; every row when omitted. ` + "`" + `from` + "`" + ` must be before ` + "`" + `to` + "`" + `
+    (BAD_USER_INPUT otherwise).
+    """
     range: TimeRange
     "The width of each series' buckets."
     bucket: Bucket = DAY
@@ -2933,147 +3189,241 @@ type Query {
     chain: String
     "One contract's EVM rows."
     contract: Address
-    "One collection's registrations."
+    "One collection's registrations (by name)."
     collection: String
   ): Stats!
-  "Indexing state per chain."
+  "Indexing state per chain, and herald's version."
   _meta: Meta!
 }
 `, BuiltIn: false},
-	{Name: "../schema/evm.graphqls", Input: `enum TokenStandard {
+	{Name: "../schema/evm.graphqls", Input: `"A badge contract's token standard, as its events show it."
+enum TokenStandard {
+  "ERC-721: one owner per token id."
   ERC721
+  "ERC-1155: a balance per holder and badge type (token id)."
   ERC1155
 }
 
-"A holder's balance of one badge token. ERC-721 badges have balance 1 at their owner."
+"""
+A holder's balance of one badge token, summed from its transfers (in − out). ERC-721
+badges have balance 1 at their owner; balances of 0 are not listed.
+"""
 type Badge {
+  "The chain's name as configured."
   chain: String!
+  "The badge contract."
   contract: Address!
+  "The contract's token standard."
   standard: TokenStandard!
+  "The token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "The address holding it (never the zero address)."
   holder: Address!
+  "How many the holder has: 1 for an ERC-721 token."
   balance: BigInt!
-  "The BadgeMinted event of this token id (for ERC-1155, the first mint of the badge type)."
+  """
+  The first BadgeMinted event of this token id on its contract (for ERC-1155, the first
+  mint of the badge type, whoever it minted to); null when none is indexed.
+  """
   claim: BadgeClaim
 }
 
+"Which holdings to list: every field given must match (AND)."
 input BadgeFilter {
+  "The chain's name as configured."
   chain: String
+  "The badge contract."
   contract: Address
+  "The holder."
   holder: Address
+  "The token id."
   tokenId: BigInt
 }
 
+"A page of badge holdings."
 type BadgeConnection {
+  "The page's holdings with their cursors."
   edges: [BadgeEdge!]!
+  "The page's holdings."
   nodes: [Badge!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every holding the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A badge holding and its cursor."
 type BadgeEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the holdings after this one."
   cursor: String!
+  "The holding."
   node: Badge!
 }
 
+"A badge's tier, from the XP it was earned with (` + "`" + `xpEarned` + "`" + `)."
 enum Tier {
-  "xpEarned < 25"
+  "xpEarned < 25 (tier 0)"
   PARTICIPATION
-  "xpEarned ≥ 25"
+  "xpEarned ≥ 25 (tier 1)"
   COMMON
-  "xpEarned ≥ 50"
+  "xpEarned ≥ 50 (tier 2)"
   RARE
-  "xpEarned ≥ 75"
+  "xpEarned ≥ 75 (tier 3)"
   EPIC
-  "xpEarned ≥ 100"
+  "xpEarned ≥ 100 (tier 4)"
   LEGENDARY
 }
 
-"A BadgeMinted event."
+"""
+A BadgeMinted event. Variant B contracts (ERC-1155, players mint to themselves) emit the
+same signature as variant C and are read as C: their badgeId is ` + "`" + `tokenId` + "`" + `, their tokenId
+` + "`" + `xpEarned` + "`" + ` (and so the tier), their xpRequired ` + "`" + `season` + "`" + `.
+"""
 type BadgeClaim {
+  "The badge contract that emitted it."
   contract: Address!
+  "ERC721 for variant A's event, ERC1155 for variant C's (and B's)."
   standard: TokenStandard!
+  "The address the badge was minted to (` + "`" + `to` + "`" + ` or ` + "`" + `player` + "`" + `)."
   player: Address!
+  "The badge's token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "The XP the badge was earned with, as emitted."
   xpEarned: BigInt!
+  "The season, as emitted."
   season: BigInt!
-  "Set by ERC-721 (variant A) contracts only."
+  "The run id; set by ERC-721 (variant A) contracts only, null otherwise."
   runId: BigInt
+  "The tier ` + "`" + `xpEarned` + "`" + ` gives."
   tier: Tier!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which claims to list: every field given must match (AND)."
 input BadgeClaimFilter {
+  "The chain's name as configured."
   chain: String
+  "The badge contract."
   contract: Address
+  "The address the badge was minted to."
   player: Address
+  "The token id."
   tokenId: BigInt
+  "The season."
   season: BigInt
+  "Any of these tiers; every tier when null or empty."
   tier: [Tier!]
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of badge claims."
 type BadgeClaimConnection {
+  "The page's claims with their cursors."
   edges: [BadgeClaimEdge!]!
+  "The page's claims."
   nodes: [BadgeClaim!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every claim the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A badge claim and its cursor."
 type BadgeClaimEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the claims after this one."
   cursor: String!
+  "The claim."
   node: BadgeClaim!
 }
 
-"Whether a nullifier is used."
+"""
+Whether a nullifier is used. Nullifiers are per verifier contract: the same hash used on
+two contracts is two first uses.
+"""
 type NullifierStatus {
+  "The nullifier asked for, lower-case."
   hash: Bytes32!
+  "True when any indexed verifier contract has used it."
   used: Boolean!
-  "The first use on each contract that used it (usually one)."
+  "The first use on each contract that used it (usually one), oldest first; empty when unused."
   uses: [NullifierUse!]!
 }
 
-"A nullifier's first use on a verifier contract."
+"""
+A nullifier's first use on a verifier contract: the first use event for it in chain order.
+A use with ` + "`" + `verified: false` + "`" + ` still consumes the nullifier.
+"""
 type NullifierUse {
+  "The nullifier used."
   nullifier: Bytes32!
+  "The verifier contract that emitted the use."
   contract: Address!
   "The event that used it: XPProofVerified, ProofVerified or ProofVerifiedV2."
   event: String!
-  "As emitted: for XPProofVerified, whoever sent the transaction."
+  "As emitted: for XPProofVerified, whoever sent the transaction (often a backend signer)."
   player: Address!
+  "The XP claimed: ` + "`" + `claimedXP` + "`" + `, or ` + "`" + `xpEarned` + "`" + ` for ProofVerified and ProofVerifiedV2."
   claimedXP: BigInt!
-  "XPProofVerified only."
+  "The verifier's threshold the claim was checked against; XPProofVerified only, else null."
   threshold: BigInt
+  """
+  Whether the proof verified: as emitted by XPProofVerified and ProofVerifiedV2, always
+  true for ProofVerified. Only verified first uses count towards XP.
+  """
   verified: Boolean!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which first uses to list: every field given must match (AND)."
 input NullifierFilter {
+  "The chain's name as configured."
   chain: String
+  "The verifier contract."
   contract: Address
+  "The player, as emitted."
   player: Address
+  "Only verified (true) or only unverified (false) uses; both when null."
   verified: Boolean
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of nullifier first uses."
 type NullifierUseConnection {
+  "The page's uses with their cursors."
   edges: [NullifierUseEdge!]!
+  "The page's uses."
   nodes: [NullifierUse!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every use the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A nullifier first use and its cursor."
 type NullifierUseEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the uses after this one."
   cursor: String!
+  "The use."
   node: NullifierUse!
 }
 
+"How a used nullifier was replayed."
 enum ReuseKind {
   "A NullifierReused event: the contract refused the replay."
   NULLIFIER_REUSED
@@ -3081,56 +3431,126 @@ enum ReuseKind {
   DUPLICATE_USE
 }
 
+"""
+A replay of a used nullifier: a NullifierReused event, or a use event for a nullifier its
+contract had already used. It adds no XP.
+"""
 type ReuseAttempt {
+  "The nullifier replayed."
   nullifier: Bytes32!
+  "The verifier contract that emitted the event."
   contract: Address!
+  "The player the event names, as emitted."
   player: Address!
+  "Which kind of replay."
   kind: ReuseKind!
-  "DUPLICATE_USE only: the XP the duplicate claimed."
+  "DUPLICATE_USE only: the XP the duplicate claimed; null for NULLIFIER_REUSED."
   claimedXP: BigInt
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"Which reuse attempts to list: every field given must match (AND)."
 input ReuseAttemptFilter {
+  "The chain's name as configured."
   chain: String
+  "The verifier contract."
   contract: Address
+  "The nullifier replayed."
   nullifier: Bytes32
+  "The player, as emitted."
   player: Address
+  "Only this kind; both when null."
   kind: ReuseKind
+  "Blocks in this height range."
   height: HeightRange
+  "Blocks in this time range."
   time: TimeRange
 }
 
+"A page of reuse attempts."
 type ReuseAttemptConnection {
+  "The page's attempts with their cursors."
   edges: [ReuseAttemptEdge!]!
+  "The page's attempts."
   nodes: [ReuseAttempt!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
+  "Every attempt the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
 }
 
+"A reuse attempt and its cursor."
 type ReuseAttemptEdge {
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
   cursor: String!
+  "The attempt."
   node: ReuseAttempt!
 }
 
 "A player across every indexed EVM chain."
 type Player {
+  "The player's address, lower-case."
   address: Address!
-  "XP of the player's verified first uses."
+  "XP of the player's verified first uses, summed over every chain; 0 when none."
   xp: BigInt!
   "Verified first uses counted in xp."
   verifiedUses: Int!
-  badges(first: Int = 100, after: String): BadgeConnection!
-  claims(first: Int = 100, after: String): BadgeClaimConnection!
-  nullifiers(first: Int = 100, after: String): NullifierUseConnection!
+  "The badges the player holds, by chain, contract and token id."
+  badges(
+    """
+    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): BadgeConnection!
+  "The badges minted to the player (BadgeMinted events), newest first."
+  claims(
+    """
+    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): BadgeClaimConnection!
+  "The nullifiers' first uses that name the player, verified or not, newest first."
+  nullifiers(
+    """
+    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
+    first: Int = 100
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
+    after: String
+  ): NullifierUseConnection!
 }
 
 extend type BadgeClaim {
-  "Gas the claim's transaction used, from its receipt (shared by every event of the transaction); null when its receipt is not indexed."
+  """
+  Gas the claim's transaction used, from its receipt (shared by every event of the
+  transaction); null when its receipt is not indexed.
+  """
   gasUsed: Int
-  "What the claim's transaction paid: gasUsed × its effective gas price, in wei; null when its receipt is not indexed."
+  """
+  What the claim's transaction paid: gasUsed × its effective gas price, in wei; null when
+  its receipt is not indexed.
+  """
   feeWei: BigInt
 }
 
@@ -3153,12 +3573,16 @@ type CallError {
   """
   The error's name: a custom error of the contract's ABI, ` + "`" + `Error` + "`" + ` (a revert string),
   ` + "`" + `Panic` + "`" + `, or ` + "`" + `OutOfGas` + "`" + ` (no revert data, all gas used); null when nothing names it
-  (a selector the ABI does not declare, or no revert data).
+  (a selector the ABI does not declare, no revert data, a replay that did not revert).
   """
   name: String
   "The revert data's first 4 bytes; null without revert data."
   selector: String
-  "The revert string, the panic's meaning, the custom error's arguments (` + "`" + `name=value, …` + "`" + `), or why nothing more is known."
+  """
+  The revert string, the panic's meaning, the custom error's arguments (` + "`" + `name=value, …` + "`" + `),
+  or why nothing more is known; null when there is nothing to say (a custom error without
+  arguments, an empty revert string).
+  """
   message: String
 }
 
@@ -3175,9 +3599,9 @@ type FailedCall {
   contract: Address!
   "The transaction's sender."
   from: Address!
-  "The ABI's name of the function called; null when the ABI does not know its selector."
+  "The ABI's name of the function called; null or empty when the ABI does not know its selector."
   function: String
-  "The input's first 4 bytes; null for a call with less input."
+  "The input's first 4 bytes, ` + "`" + `0x` + "`" + ` + 8 hex; null or empty for a call with less input."
   selector: String
   "Why it reverted."
   error: CallError!
@@ -3195,7 +3619,7 @@ type FailedCall {
   block: BlockPosition!
 }
 
-"Which failed calls to list."
+"Which failed calls to list: every field given must match (AND)."
 input FailedCallFilter {
   "The chain's name as configured."
   chain: String
@@ -3203,9 +3627,12 @@ input FailedCallFilter {
   contract: Address
   "The transaction's sender."
   from: Address
-  "The function's name, e.g. ` + "`" + `verifyXPProof` + "`" + `."
+  "The function's name as the ABI gives it, e.g. ` + "`" + `verifyXPProof` + "`" + `."
   function: String
-  "The error's name, or its selector when the ABI does not name it."
+  """
+  The error's name, or its selector when the ABI does not name it (` + "`" + `callErrors` + "`" + `' ` + "`" + `unknown` + "`" + `
+  matches nothing here).
+  """
   error: String
   "Blocks in this height range."
   height: HeightRange
@@ -3219,6 +3646,7 @@ type FailedCallConnection {
   edges: [FailedCallEdge!]!
   "The page's calls."
   nodes: [FailedCall!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every call the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3228,6 +3656,7 @@ type FailedCallConnection {
 type FailedCallEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the calls after this one."
   cursor: String!
+  "The call."
   node: FailedCall!
 }
 
@@ -3235,7 +3664,7 @@ type FailedCallEdge {
 type ThresholdUpdate {
   "The verifier contract."
   contract: Address!
-  "The threshold before."
+  "The threshold before, as emitted."
   oldThreshold: BigInt!
   "The threshold from this event on."
   newThreshold: BigInt!
@@ -3247,7 +3676,7 @@ type ThresholdUpdate {
   block: BlockPosition!
 }
 
-"Which threshold updates to list."
+"Which threshold updates to list: every field given must match (AND)."
 input ThresholdUpdateFilter {
   "The chain's name as configured."
   chain: String
@@ -3265,6 +3694,7 @@ type ThresholdUpdateConnection {
   edges: [ThresholdUpdateEdge!]!
   "The page's updates."
   nodes: [ThresholdUpdate!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every update the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3274,6 +3704,7 @@ type ThresholdUpdateConnection {
 type ThresholdUpdateEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the updates after this one."
   cursor: String!
+  "The update."
   node: ThresholdUpdate!
 }
 
@@ -3283,15 +3714,15 @@ enum PlayerOrder {
   XP_DESC
   "Least XP first; equal XP by address, ascending."
   XP_ASC
-  "By address."
+  "By address, ascending."
   ADDRESS_ASC
 }
 
-"Which players the leaderboard lists."
+"Which players the leaderboard lists: every field given must match (AND)."
 input PlayerFilter {
   "XP on this chain only (ranks too); every chain's XP summed otherwise."
   chain: String
-  "Only these players (ranks stay the whole board's)."
+  "Only these players (ranks stay the whole board's); every player when null or empty."
   addresses: [Address!]
   "Only players with at least this much XP."
   minXP: BigInt
@@ -3303,11 +3734,14 @@ type RankedPlayer {
   address: Address!
   "XP of the player's verified first uses (on the filter's chain, or every chain)."
   xp: BigInt!
-  "Verified first uses counted in xp."
+  "Verified first uses counted in xp (on the filter's chain, or every chain)."
   verifiedUses: Int!
-  "1 for the most XP; players with equal XP share a rank, and the next rank counts them all (1, 2, 2, 4)."
+  """
+  1 for the most XP; players with equal XP share a rank, and the next rank counts them all
+  (1, 2, 2, 4). Ranks are over the whole board of the filter's chain, whatever it lists.
+  """
   rank: Int!
-  "The player's badges, claims and nullifiers."
+  "The player's XP, badges, claims and nullifiers across every chain, whatever the filter's chain."
   player: Player!
 }
 
@@ -3317,6 +3751,7 @@ type RankedPlayerConnection {
   edges: [RankedPlayerEdge!]!
   "The page's players."
   nodes: [RankedPlayer!]!
+  "Where the page sits in the list."
   pageInfo: PageInfo!
   "Every player the filter matches (one more statement: ask only when needed)."
   totalCount: Int!
@@ -3326,19 +3761,29 @@ type RankedPlayerConnection {
 type RankedPlayerEdge {
   "Pass as ` + "`" + `after` + "`" + ` for the players after this one."
   cursor: String!
+  "The player."
   node: RankedPlayer!
 }
 
 extend type Query {
-  "The leaderboard: players with their XP and rank."
+  """
+  The leaderboard: players with their XP and rank. Only players with verified first uses
+  are on it.
+  """
   players(
     "Which players to list; ranks stay the whole board's."
     where: PlayerFilter
     "The order of the list."
     orderBy: PlayerOrder = XP_DESC
-    "How many players, at most the configured maximum page size."
+    """
+    How many players: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the players after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the players after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
     after: String
   ): RankedPlayerConnection!
   "Verifiers' threshold changes (ThresholdUpdated events)."
@@ -3347,11 +3792,17 @@ extend type Query {
     where: ThresholdUpdateFilter
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
-    "How many updates, at most the configured maximum page size."
+    """
+    How many updates: 0 to the gateway's max_page_size (1000 by default); more or
+    negative is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the updates after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the updates after it. A string that does not decode as
+    a cursor is BAD_USER_INPUT.
+    """
     after: String
-    "The list as it was at a past block."
+    "The list as of a past block: updates at or below its height."
     block: BlockFilter
   ): ThresholdUpdateConnection!
   "Calls to configured contracts that reverted (chains with ` + "`" + `failed_calls` + "`" + `)."
@@ -3360,11 +3811,17 @@ extend type Query {
     where: FailedCallFilter
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
-    "How many calls, at most the configured maximum page size."
+    """
+    How many calls: 0 to the gateway's max_page_size (1000 by default); more or negative
+    is BAD_USER_INPUT.
+    """
     first: Int = 100
-    "A cursor of an earlier page: the calls after it."
+    """
+    An ` + "`" + `endCursor` + "`" + ` of this list: the calls after it. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
     after: String
-    "The list as it was at a past block."
+    "The list as of a past block: calls at or below its height."
     block: BlockFilter
   ): FailedCallConnection!
 }
@@ -3376,7 +3833,11 @@ extend enum Bucket {
   WEEK
 }
 
-"The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once."
+"""
+The gas of one contract's transactions in one bucket: those that emitted its claims,
+nullifier uses or reuse attempts, each once. Transactions without an indexed receipt are
+left out.
+"""
 type GasStats {
   "Start of the bucket."
   time: Time!
@@ -3386,13 +3847,13 @@ type GasStats {
   contract: Address!
   "Transactions counted, each once."
   transactions: Int!
-  "Average gas used."
+  "Average gas used per transaction."
   avgGasUsed: Float!
   "Median gas used (interpolated, like PostgreSQL's percentile_cont)."
   p50GasUsed: Float!
   "95th percentile of gas used (interpolated)."
   p95GasUsed: Float!
-  "Average fee, rounded to the wei."
+  "Average fee per transaction in wei, rounded to the wei."
   avgFeeWei: BigInt!
 }
 
@@ -3439,51 +3900,93 @@ type HourCount {
 }
 
 extend type Stats {
-  "Nullifier first uses per bucket."
+  "Nullifier first uses (verified or not) per bucket."
   nullifierUses: [TimeCount!]!
-  "Distinct players that claimed a badge or used a nullifier, per bucket: daily actives with DAY, weekly with WEEK."
+  """
+  Distinct players that claimed a badge or used a nullifier, per bucket: daily actives
+  with DAY, weekly with WEEK.
+  """
   activePlayers: [TimeCount!]!
-  "Claims and nullifier uses by hour of the day (UTC), busiest first; hours without any are left out."
+  """
+  Claims and nullifier uses by hour of the day (UTC), busiest first (ties by hour); hours
+  without any are left out.
+  """
   busiestHours: [HourCount!]!
-  "Gas of claims, nullifier uses and reuse attempts per bucket and contract: average, p50, p95 (from indexed receipts)."
+  """
+  Gas of claims, nullifier uses and reuse attempts per bucket, chain and contract:
+  average, p50, p95 (from indexed receipts), by time, chain and contract.
+  """
   gas: [GasStats!]!
-  "Calls to configured contracts per bucket, contract and function, succeeded and failed (chains with ` + "`" + `failed_calls` + "`" + `)."
+  """
+  Calls to configured contracts per bucket, chain, contract and function, succeeded and
+  failed (chains with ` + "`" + `failed_calls` + "`" + `), by time, chain, contract and function.
+  """
   calls: [CallStats!]!
-  "Reverted calls by contract, function and error over the range, most frequent first."
+  """
+  Reverted calls by chain, contract, function and error over the range, most frequent
+  first (chains with ` + "`" + `failed_calls` + "`" + `).
+  """
   callErrors: [CallErrorCount!]!
 }
 `, BuiltIn: false},
-	{Name: "../schema/meta.graphqls", Input: `enum Bucket {
+	{Name: "../schema/meta.graphqls", Input: `"""
+The width of a stats series' buckets. Buckets start where PostgreSQL's date_trunc puts
+them, in the time zone of herald's database sessions (see ` + "`" + `Time` + "`" + `).
+"""
+enum Bucket {
+  "An hour."
   HOUR
+  "A day, from midnight."
   DAY
 }
 
+"""
+Dashboard numbers over ` + "`" + `stats` + "`" + `' arguments: a field is computed (one statement) only when
+selected. Series list only the buckets that have rows, oldest first.
+"""
 type Stats {
+  "Registration attempts (every status) per bucket, narrowed by ` + "`" + `collection` + "`" + `."
   registrations: [TimeCount!]!
+  "Badge claims per bucket."
   badgeClaims: [TimeCount!]!
+  "Reuse attempts (both kinds) per bucket."
   reuseAttempts: [TimeCount!]!
-  "Claims per tier."
+  "Claims per tier over the range and chain (not narrowed by ` + "`" + `contract` + "`" + `), every tier listed."
   tiers: [TierCount!]!
-  "Players by XP: buckets of width 100 (0–99, 100–199, …)."
+  """
+  Players by their XP now, summed over every chain unless ` + "`" + `chain` + "`" + ` is given (not narrowed
+  by ` + "`" + `range` + "`" + ` or ` + "`" + `contract` + "`" + `): buckets of width 100 (0–99, 100–199, …), only those with
+  players, lowest first.
+  """
   xpHistogram: [XPBucket!]!
-  "Distinct players that claimed a badge or used a nullifier in the range."
+  """
+  Distinct players that claimed a badge or used a nullifier in the range (not narrowed by
+  ` + "`" + `contract` + "`" + `).
+  """
   uniquePlayers: Int!
 }
 
+"A count in one time bucket."
 type TimeCount {
   "Start of the bucket."
   time: Time!
+  "Rows in the bucket."
   count: Int!
 }
 
+"Claims of one tier."
 type TierCount {
+  "The tier."
   tier: Tier!
+  "Claims with that tier; 0 when none."
   count: Int!
 }
 
+"Players whose XP falls in one bucket of the histogram."
 type XPBucket {
-  "Inclusive lower bound."
+  "Inclusive lower bound: a multiple of 100."
   min: BigInt!
+  "Players with XP from ` + "`" + `min` + "`" + ` to ` + "`" + `min` + "`" + ` + 99."
   count: Int!
 }
 
@@ -3517,8 +4020,11 @@ enum ChainState {
   UNKNOWN
 }
 
+"A chain's indexing position, as the indexer last recorded it."
 type ChainMeta {
+  "The chain's name as configured."
   chain: String!
+  "What the chain's indexer is doing."
   state: ChainState!
   "Why the chain is stalled or stopped, or why it is slow to start; null otherwise."
   reason: String
@@ -3528,36 +4034,55 @@ type ChainMeta {
   head: Int
   "The highest indexed block; null before the first batch."
   indexedHeight: Int
+  "The hash of the highest indexed block; null before the first batch."
   indexedHash: String
+  """
+  The highest finalized block the provider reported, at most indexedHeight; 0 for chains
+  without finality (Bitcoin) or providers that do not report it; null before the first batch.
+  """
   finalizedHeight: Int
-  "head − indexedHeight; null while either is unknown."
+  """
+  head − indexedHeight (0 when negative); null while either is unknown. EVM chains are
+  indexed ` + "`" + `confirmations` + "`" + ` deep (1 = the tip): a caught-up EVM chain lags by its
+  ` + "`" + `confirmations` + "`" + ` − 1.
+  """
   lag: Int
   "Blocks indexed per second over the last minute."
   blocksPerSecond: Float!
   "Seconds until the chain is caught up at blocksPerSecond; null unless SYNCING."
   etaSeconds: Float
+  "The header timestamp of the highest indexed block; null before the first batch."
   lastBlockTime: Time
   "When the indexer last moved this chain's cursor; null before the first batch."
   updatedAt: Time
   "When the indexer last reported the chain's state; null when UNKNOWN."
   reportedAt: Time
+  "The chain's RPC providers, in failover order."
   providers: [ProviderHealth!]!
 }
 
-"An RPC provider's health as the indexer last reported it."
+"""
+An RPC provider's health as the indexer last reported it (every 5 seconds). Counts are
+since that indexer process started.
+"""
 type ProviderHealth {
+  "The provider's name: its URL with credentials and API keys masked."
   name: String!
   "closed (healthy), open (failing, skipped) or half-open (probing)."
   breaker: String!
   "Whether the provider is failing now: its breaker is not closed, or its latest request failed. When false, lastError is history."
   failing: Boolean!
+  "Failures since its last success."
   consecutiveFailures: Int!
+  "Requests made to it."
   requests: Int!
+  "Requests that failed."
   failures: Int!
   "The provider's latest error, however old: see lastErrorAt and failing."
   lastError: String
   "When lastError happened."
   lastErrorAt: Time
+  "When it last answered; null if it never has."
   lastSuccess: Time
 }
 
@@ -3599,65 +4124,150 @@ type Subscription {
   indexed, REMOVED when a reorg drops them, and CONFIRMED once their block has
   ` + "`" + `minConfirmations` + "`" + ` confirmations (when asked for).
   """
-  registrationEvents(nft: InscriptionID, collection: String, minConfirmations: Int, afterEventId: ID): RegistrationEvent!
-  "Badge claims and transfers, for a player (as claimant, sender or receiver) and/or a contract."
-  badgeEvents(player: Address, contract: Address, afterEventId: ID): BadgeEvent!
-  "Nullifier first uses and reuse attempts, for a player."
-  nullifierEvents(player: Address, afterEventId: ID): NullifierEvent!
-  "New indexed tips (ADDED) and blocks undone by reorgs (REMOVED)."
-  chainHeads(chain: String, afterEventId: ID): ChainHeadEvent!
+  registrationEvents(
+    "Only attempts naming this NFT; every NFT's when null."
+    nft: InscriptionID
+    "Only this collection's attempts (by name); every collection's when null."
+    collection: String
+    """
+    Also deliver CONFIRMED, once per ADDED, when the attempt's block first has this many
+    confirmations on the indexed chain (its own block counts as one), whatever the
+    attempt's status. No CONFIRMED events when null or 0; negative is BAD_USER_INPUT.
+    """
+    minConfirmations: Int
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): RegistrationEvent!
+  """
+  Badge claims and transfers (ADDED, and REMOVED by reorgs), for a player (as claimant,
+  sender or receiver) and/or a contract.
+  """
+  badgeEvents(
+    "Only claims minted to this address and transfers from or to it; everyone's when null."
+    player: Address
+    "Only this badge contract's events; every contract's when null."
+    contract: Address
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): BadgeEvent!
+  "Nullifier first uses and reuse attempts (ADDED, and REMOVED by reorgs), for a player."
+  nullifierEvents(
+    "Only uses and attempts naming this player (as emitted); everyone's when null."
+    player: Address
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): NullifierEvent!
+  """
+  New indexed tips (ADDED: the last block of each indexed batch, so heights may skip) and
+  blocks undone by reorgs (REMOVED: one event per block).
+  """
+  chainHeads(
+    "Only this chain's events; every chain's when null."
+    chain: String
+    """
+    Resume after this ` + "`" + `eventId` + "`" + `: every matching event after it, in order, then live ones.
+    ` + "`" + `"0"` + "`" + ` replays the whole log; null starts at the gateway's position now. A value that is
+    not an eventId is BAD_USER_INPUT.
+    """
+    afterEventId: ID
+  ): ChainHeadEvent!
 }
 
+"A registration attempt added, confirmed or removed."
 type RegistrationEvent {
-  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `."
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "What happened to the attempt."
   kind: EventKind!
+  "The attempt; for REMOVED, as it was added."
   registration: Registration!
   "The registration's confirmations when the event was produced (0 when REMOVED)."
   confirmations: Int!
 }
 
+"A badge claim or transfer added or removed: exactly one of ` + "`" + `claim` + "`" + ` and ` + "`" + `transfer` + "`" + ` is set."
 type BadgeEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "ADDED, or REMOVED when a reorg took the event away."
   kind: EventKind!
-  "Set for BadgeMinted events."
+  "Set for BadgeMinted events; null otherwise."
   claim: BadgeClaim
-  "Set for token transfers (mints and burns included)."
+  "Set for token transfers (mints and burns included); null otherwise."
   transfer: BadgeTransfer
 }
 
-"One token movement: an ERC-721 Transfer, an ERC-1155 TransferSingle, or one pair of a TransferBatch."
+"""
+One token movement: an ERC-721 Transfer, an ERC-1155 TransferSingle, or one (id, value)
+pair of a TransferBatch.
+"""
 type BadgeTransfer {
+  "The chain's name as configured."
   chain: String!
+  "The badge contract."
   contract: Address!
+  "ERC721 for a Transfer, ERC1155 for TransferSingle and TransferBatch."
   standard: TokenStandard!
+  "The ERC-1155 operator that moved it; null or empty for ERC-721 transfers."
   operator: Address
+  "The sender; the zero address for a mint."
   from: Address!
+  "The receiver; the zero address for a burn."
   to: Address!
+  "The token id (for ERC-1155, the badge type)."
   tokenId: BigInt!
+  "How many moved: 1 for ERC-721."
   value: BigInt!
+  "The transaction that emitted it."
   txHash: Bytes32!
+  "The event's index in its block."
   logIndex: Int!
+  "The pair's index within a TransferBatch (0, 1, …); 0 for other events."
   batchIndex: Int!
+  "The block of the event."
   block: BlockPosition!
 }
 
+"""
+A nullifier first use or reuse attempt added or removed: exactly one of ` + "`" + `use` + "`" + ` and
+` + "`" + `reuseAttempt` + "`" + ` is set.
+"""
 type NullifierEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
+  "ADDED, or REMOVED when a reorg took the event away."
   kind: EventKind!
-  "Set for a nullifier's first use."
+  "Set for a nullifier's first use; null otherwise."
   use: NullifierUse
-  "Set for a reuse attempt."
+  "Set for a reuse attempt; null otherwise."
   reuseAttempt: ReuseAttempt
 }
 
+"A chain's new indexed tip, or a block a reorg undid."
 type ChainHeadEvent {
+  "The event's position in the log: resume after it with ` + "`" + `afterEventId` + "`" + `. Treat it as opaque."
   eventId: ID!
   "ADDED: a new indexed tip. REMOVED: this block was undone by a reorg."
   kind: EventKind!
+  "The chain's name as configured."
   chain: String!
+  "The block's height."
   height: Int!
+  "The block's hash."
   hash: String!
+  "The block header's timestamp."
   time: Time!
 }
 `, BuiltIn: false},

@@ -12,50 +12,83 @@ import (
 	"github.com/herald-indexer/herald/store"
 )
 
+// A page of badge claims.
 type BadgeClaimConnection struct {
-	Edges      []*BadgeClaimEdge   `json:"edges"`
-	Nodes      []*store.BadgeClaim `json:"nodes"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	TotalCount int                 `json:"totalCount"`
+	// The page's claims with their cursors.
+	Edges []*BadgeClaimEdge `json:"edges"`
+	// The page's claims.
+	Nodes []*store.BadgeClaim `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every claim the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A badge claim and its cursor.
 type BadgeClaimEdge struct {
-	Cursor string            `json:"cursor"`
-	Node   *store.BadgeClaim `json:"node"`
+	// Pass as `after` for the claims after this one.
+	Cursor string `json:"cursor"`
+	// The claim.
+	Node *store.BadgeClaim `json:"node"`
 }
 
+// Which claims to list: every field given must match (AND).
 type BadgeClaimFilter struct {
-	Chain    *string      `json:"chain,omitempty"`
-	Contract *string      `json:"contract,omitempty"`
-	Player   *string      `json:"player,omitempty"`
-	TokenID  *string      `json:"tokenId,omitempty"`
-	Season   *string      `json:"season,omitempty"`
-	Tier     []Tier       `json:"tier,omitempty"`
-	Height   *HeightRange `json:"height,omitempty"`
-	Time     *TimeRange   `json:"time,omitempty"`
-}
-
-type BadgeConnection struct {
-	Edges      []*BadgeEdge     `json:"edges"`
-	Nodes      []*store.Holding `json:"nodes"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	TotalCount int              `json:"totalCount"`
-}
-
-type BadgeEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *store.Holding `json:"node"`
-}
-
-type BadgeFilter struct {
-	Chain    *string `json:"chain,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The badge contract.
 	Contract *string `json:"contract,omitempty"`
-	Holder   *string `json:"holder,omitempty"`
-	TokenID  *string `json:"tokenId,omitempty"`
+	// The address the badge was minted to.
+	Player *string `json:"player,omitempty"`
+	// The token id.
+	TokenID *string `json:"tokenId,omitempty"`
+	// The season.
+	Season *string `json:"season,omitempty"`
+	// Any of these tiers; every tier when null or empty.
+	Tier []Tier `json:"tier,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
-// Read a list as of a past block: rows indexed at or below this height.
+// A page of badge holdings.
+type BadgeConnection struct {
+	// The page's holdings with their cursors.
+	Edges []*BadgeEdge `json:"edges"`
+	// The page's holdings.
+	Nodes []*store.Holding `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every holding the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
+}
+
+// A badge holding and its cursor.
+type BadgeEdge struct {
+	// Pass as `after` for the holdings after this one.
+	Cursor string `json:"cursor"`
+	// The holding.
+	Node *store.Holding `json:"node"`
+}
+
+// Which holdings to list: every field given must match (AND).
+type BadgeFilter struct {
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The badge contract.
+	Contract *string `json:"contract,omitempty"`
+	// The holder.
+	Holder *string `json:"holder,omitempty"`
+	// The token id.
+	TokenID *string `json:"tokenId,omitempty"`
+}
+
+// Read a list as of a past block: only the rows of blocks at or below this height, as the
+// indexed chain has them now. The height applies to every chain in the list: give
+// `where.chain` too when the list spans chains.
 type BlockFilter struct {
+	// The block height, inclusive.
 	Number int `json:"number"`
 }
 
@@ -63,11 +96,13 @@ type BlockFilter struct {
 type CallError struct {
 	// The error's name: a custom error of the contract's ABI, `Error` (a revert string),
 	// `Panic`, or `OutOfGas` (no revert data, all gas used); null when nothing names it
-	// (a selector the ABI does not declare, or no revert data).
+	// (a selector the ABI does not declare, no revert data, a replay that did not revert).
 	Name *string `json:"name,omitempty"`
 	// The revert data's first 4 bytes; null without revert data.
 	Selector *string `json:"selector,omitempty"`
-	// The revert string, the panic's meaning, the custom error's arguments (`name=value, …`), or why nothing more is known.
+	// The revert string, the panic's meaning, the custom error's arguments (`name=value, …`),
+	// or why nothing more is known; null when there is nothing to say (a custom error without
+	// arguments, an empty revert string).
 	Message *string `json:"message,omitempty"`
 }
 
@@ -105,8 +140,11 @@ type CallStats struct {
 	FailureRate float64 `json:"failureRate"`
 }
 
+// A chain's indexing position, as the indexer last recorded it.
 type ChainMeta struct {
-	Chain string     `json:"chain"`
+	// The chain's name as configured.
+	Chain string `json:"chain"`
+	// What the chain's indexer is doing.
 	State ChainState `json:"state"`
 	// Why the chain is stalled or stopped, or why it is slow to start; null otherwise.
 	Reason *string `json:"reason,omitempty"`
@@ -115,21 +153,28 @@ type ChainMeta struct {
 	// The chain's tip as last seen by the indexer; null before it read one.
 	Head *int `json:"head,omitempty"`
 	// The highest indexed block; null before the first batch.
-	IndexedHeight   *int    `json:"indexedHeight,omitempty"`
-	IndexedHash     *string `json:"indexedHash,omitempty"`
-	FinalizedHeight *int    `json:"finalizedHeight,omitempty"`
-	// head − indexedHeight; null while either is unknown.
+	IndexedHeight *int `json:"indexedHeight,omitempty"`
+	// The hash of the highest indexed block; null before the first batch.
+	IndexedHash *string `json:"indexedHash,omitempty"`
+	// The highest finalized block the provider reported, at most indexedHeight; 0 for chains
+	// without finality (Bitcoin) or providers that do not report it; null before the first batch.
+	FinalizedHeight *int `json:"finalizedHeight,omitempty"`
+	// head − indexedHeight (0 when negative); null while either is unknown. EVM chains are
+	// indexed `confirmations` deep (1 = the tip): a caught-up EVM chain lags by its
+	// `confirmations` − 1.
 	Lag *int `json:"lag,omitempty"`
 	// Blocks indexed per second over the last minute.
 	BlocksPerSecond float64 `json:"blocksPerSecond"`
 	// Seconds until the chain is caught up at blocksPerSecond; null unless SYNCING.
-	EtaSeconds    *float64   `json:"etaSeconds,omitempty"`
+	EtaSeconds *float64 `json:"etaSeconds,omitempty"`
+	// The header timestamp of the highest indexed block; null before the first batch.
 	LastBlockTime *time.Time `json:"lastBlockTime,omitempty"`
 	// When the indexer last moved this chain's cursor; null before the first batch.
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 	// When the indexer last reported the chain's state; null when UNKNOWN.
-	ReportedAt *time.Time        `json:"reportedAt,omitempty"`
-	Providers  []*ProviderHealth `json:"providers"`
+	ReportedAt *time.Time `json:"reportedAt,omitempty"`
+	// The chain's RPC providers, in failover order.
+	Providers []*ProviderHealth `json:"providers"`
 }
 
 // A page of failed calls.
@@ -137,8 +182,9 @@ type FailedCallConnection struct {
 	// The page's calls with their cursors.
 	Edges []*FailedCallEdge `json:"edges"`
 	// The page's calls.
-	Nodes    []*store.Transaction `json:"nodes"`
-	PageInfo *PageInfo            `json:"pageInfo"`
+	Nodes []*store.Transaction `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every call the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -146,11 +192,12 @@ type FailedCallConnection struct {
 // A failed call and its cursor.
 type FailedCallEdge struct {
 	// Pass as `after` for the calls after this one.
-	Cursor string             `json:"cursor"`
-	Node   *store.Transaction `json:"node"`
+	Cursor string `json:"cursor"`
+	// The call.
+	Node *store.Transaction `json:"node"`
 }
 
-// Which failed calls to list.
+// Which failed calls to list: every field given must match (AND).
 type FailedCallFilter struct {
 	// The chain's name as configured.
 	Chain *string `json:"chain,omitempty"`
@@ -158,9 +205,10 @@ type FailedCallFilter struct {
 	Contract *string `json:"contract,omitempty"`
 	// The transaction's sender.
 	From *string `json:"from,omitempty"`
-	// The function's name, e.g. `verifyXPProof`.
+	// The function's name as the ABI gives it, e.g. `verifyXPProof`.
 	Function *string `json:"function,omitempty"`
-	// The error's name, or its selector when the ABI does not name it.
+	// The error's name, or its selector when the ABI does not name it (`callErrors`' `unknown`
+	// matches nothing here).
 	Error *string `json:"error,omitempty"`
 	// Blocks in this height range.
 	Height *HeightRange `json:"height,omitempty"`
@@ -168,7 +216,9 @@ type FailedCallFilter struct {
 	Time *TimeRange `json:"time,omitempty"`
 }
 
-// The gas of one contract's transactions in one bucket: those that emitted its claims, nullifier uses or reuse attempts, each once.
+// The gas of one contract's transactions in one bucket: those that emitted its claims,
+// nullifier uses or reuse attempts, each once. Transactions without an indexed receipt are
+// left out.
 type GasStats struct {
 	// Start of the bucket.
 	Time time.Time `json:"time"`
@@ -178,19 +228,21 @@ type GasStats struct {
 	Contract string `json:"contract"`
 	// Transactions counted, each once.
 	Transactions int `json:"transactions"`
-	// Average gas used.
+	// Average gas used per transaction.
 	AvgGasUsed float64 `json:"avgGasUsed"`
 	// Median gas used (interpolated, like PostgreSQL's percentile_cont).
 	P50GasUsed float64 `json:"p50GasUsed"`
 	// 95th percentile of gas used (interpolated).
 	P95GasUsed float64 `json:"p95GasUsed"`
-	// Average fee, rounded to the wei.
+	// Average fee per transaction in wei, rounded to the wei.
 	AvgFeeWei string `json:"avgFeeWei"`
 }
 
-// A closed range of block heights.
+// A closed range of block heights: `gte` ≤ height ≤ `lte`. Leave a bound out for none.
 type HeightRange struct {
+	// The lowest height, inclusive; no lower bound when null.
 	Gte *int `json:"gte,omitempty"`
+	// The highest height, inclusive; no upper bound when null.
 	Lte *int `json:"lte,omitempty"`
 }
 
@@ -214,69 +266,101 @@ type Meta struct {
 	Replica *ReplicaMeta `json:"replica,omitempty"`
 }
 
+// Which first uses to list: every field given must match (AND).
 type NullifierFilter struct {
-	Chain    *string      `json:"chain,omitempty"`
-	Contract *string      `json:"contract,omitempty"`
-	Player   *string      `json:"player,omitempty"`
-	Verified *bool        `json:"verified,omitempty"`
-	Height   *HeightRange `json:"height,omitempty"`
-	Time     *TimeRange   `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// The player, as emitted.
+	Player *string `json:"player,omitempty"`
+	// Only verified (true) or only unverified (false) uses; both when null.
+	Verified *bool `json:"verified,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
-// Whether a nullifier is used.
+// Whether a nullifier is used. Nullifiers are per verifier contract: the same hash used on
+// two contracts is two first uses.
 type NullifierStatus struct {
+	// The nullifier asked for, lower-case.
 	Hash string `json:"hash"`
-	Used bool   `json:"used"`
-	// The first use on each contract that used it (usually one).
+	// True when any indexed verifier contract has used it.
+	Used bool `json:"used"`
+	// The first use on each contract that used it (usually one), oldest first; empty when unused.
 	Uses []*store.NullifierUse `json:"uses"`
 }
 
+// A page of nullifier first uses.
 type NullifierUseConnection struct {
-	Edges      []*NullifierUseEdge   `json:"edges"`
-	Nodes      []*store.NullifierUse `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's uses with their cursors.
+	Edges []*NullifierUseEdge `json:"edges"`
+	// The page's uses.
+	Nodes []*store.NullifierUse `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every use the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A nullifier first use and its cursor.
 type NullifierUseEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.NullifierUse `json:"node"`
+	// Pass as `after` for the uses after this one.
+	Cursor string `json:"cursor"`
+	// The use.
+	Node *store.NullifierUse `json:"node"`
 }
 
-// Relay page info. Cursors are keyset positions, stable under inserts.
+// Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
+// key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
+// to the list that gave it, with the same `where`, `orderBy` and `block`.
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// True when rows follow this page in the list's order: ask for `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// The cursor of the page's last row; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// The cursor of the page's first row; null when the page is empty.
 	StartCursor *string `json:"startCursor,omitempty"`
 }
 
-// Which players the leaderboard lists.
+// Which players the leaderboard lists: every field given must match (AND).
 type PlayerFilter struct {
 	// XP on this chain only (ranks too); every chain's XP summed otherwise.
 	Chain *string `json:"chain,omitempty"`
-	// Only these players (ranks stay the whole board's).
+	// Only these players (ranks stay the whole board's); every player when null or empty.
 	Addresses []string `json:"addresses,omitempty"`
 	// Only players with at least this much XP.
 	MinXp *string `json:"minXP,omitempty"`
 }
 
-// An RPC provider's health as the indexer last reported it.
+// An RPC provider's health as the indexer last reported it (every 5 seconds). Counts are
+// since that indexer process started.
 type ProviderHealth struct {
+	// The provider's name: its URL with credentials and API keys masked.
 	Name string `json:"name"`
 	// closed (healthy), open (failing, skipped) or half-open (probing).
 	Breaker string `json:"breaker"`
 	// Whether the provider is failing now: its breaker is not closed, or its latest request failed. When false, lastError is history.
-	Failing             bool `json:"failing"`
-	ConsecutiveFailures int  `json:"consecutiveFailures"`
-	Requests            int  `json:"requests"`
-	Failures            int  `json:"failures"`
+	Failing bool `json:"failing"`
+	// Failures since its last success.
+	ConsecutiveFailures int `json:"consecutiveFailures"`
+	// Requests made to it.
+	Requests int `json:"requests"`
+	// Requests that failed.
+	Failures int `json:"failures"`
 	// The provider's latest error, however old: see lastErrorAt and failing.
 	LastError *string `json:"lastError,omitempty"`
 	// When lastError happened.
 	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
+	// When it last answered; null if it never has.
 	LastSuccess *time.Time `json:"lastSuccess,omitempty"`
 }
 
+// Everything herald answers: Bitcoin registrations, EVM badges, nullifiers and XP, dashboard
+// stats, and the indexers' state. Lists are Relay connections paged with `first` and
+// `after`; a malformed argument is BAD_USER_INPUT naming it.
 type Query struct {
 }
 
@@ -285,8 +369,9 @@ type RankedPlayerConnection struct {
 	// The page's players with their cursors.
 	Edges []*RankedPlayerEdge `json:"edges"`
 	// The page's players.
-	Nodes    []*store.RankedPlayer `json:"nodes"`
-	PageInfo *PageInfo             `json:"pageInfo"`
+	Nodes []*store.RankedPlayer `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every player the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -294,31 +379,49 @@ type RankedPlayerConnection struct {
 // A player on the leaderboard and its cursor.
 type RankedPlayerEdge struct {
 	// Pass as `after` for the players after this one.
-	Cursor string              `json:"cursor"`
-	Node   *store.RankedPlayer `json:"node"`
+	Cursor string `json:"cursor"`
+	// The player.
+	Node *store.RankedPlayer `json:"node"`
 }
 
+// A page of registration attempts.
 type RegistrationConnection struct {
-	Edges      []*RegistrationEdge   `json:"edges"`
-	Nodes      []*store.Registration `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's attempts with their cursors.
+	Edges []*RegistrationEdge `json:"edges"`
+	// The page's attempts.
+	Nodes []*store.Registration `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every attempt the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A registration attempt and its cursor.
 type RegistrationEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.Registration `json:"node"`
+	// Pass as `after` for the attempts after this one.
+	Cursor string `json:"cursor"`
+	// The attempt.
+	Node *store.Registration `json:"node"`
 }
 
+// Which registration attempts to list: every field given must match (AND).
 type RegistrationFilter struct {
-	Chain         *string                    `json:"chain,omitempty"`
-	Collection    *string                    `json:"collection,omitempty"`
-	InscriptionID *string                    `json:"inscriptionId,omitempty"`
-	Txid          *string                    `json:"txid,omitempty"`
-	Creator       *string                    `json:"creator,omitempty"`
-	Status        []store.RegistrationStatus `json:"status,omitempty"`
-	Height        *HeightRange               `json:"height,omitempty"`
-	Time          *TimeRange                 `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The collection's name.
+	Collection *string `json:"collection,omitempty"`
+	// The NFT the payload names.
+	InscriptionID *string `json:"inscriptionId,omitempty"`
+	// The fee transaction.
+	Txid *string `json:"txid,omitempty"`
+	// The creator address paid, exactly as `creator` reads (bech32 ones lower-case).
+	Creator *string `json:"creator,omitempty"`
+	// Any of these statuses; every status when null or empty.
+	Status []store.RegistrationStatus `json:"status,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 // A streaming replica as the gateway that reads it sees it: the primary announces each new event (LISTEN on listen_database_url), and the gateway reads it here once the replica has replayed it.
@@ -335,26 +438,42 @@ type ReplicaMeta struct {
 	ReplayPaused bool `json:"replayPaused"`
 }
 
+// A page of reuse attempts.
 type ReuseAttemptConnection struct {
-	Edges      []*ReuseAttemptEdge   `json:"edges"`
-	Nodes      []*store.ReuseAttempt `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's attempts with their cursors.
+	Edges []*ReuseAttemptEdge `json:"edges"`
+	// The page's attempts.
+	Nodes []*store.ReuseAttempt `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// Every attempt the filter matches (one more statement: ask only when needed).
+	TotalCount int `json:"totalCount"`
 }
 
+// A reuse attempt and its cursor.
 type ReuseAttemptEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *store.ReuseAttempt `json:"node"`
+	// Pass as `after` for the attempts after this one.
+	Cursor string `json:"cursor"`
+	// The attempt.
+	Node *store.ReuseAttempt `json:"node"`
 }
 
+// Which reuse attempts to list: every field given must match (AND).
 type ReuseAttemptFilter struct {
-	Chain     *string      `json:"chain,omitempty"`
-	Contract  *string      `json:"contract,omitempty"`
-	Nullifier *string      `json:"nullifier,omitempty"`
-	Player    *string      `json:"player,omitempty"`
-	Kind      *ReuseKind   `json:"kind,omitempty"`
-	Height    *HeightRange `json:"height,omitempty"`
-	Time      *TimeRange   `json:"time,omitempty"`
+	// The chain's name as configured.
+	Chain *string `json:"chain,omitempty"`
+	// The verifier contract.
+	Contract *string `json:"contract,omitempty"`
+	// The nullifier replayed.
+	Nullifier *string `json:"nullifier,omitempty"`
+	// The player, as emitted.
+	Player *string `json:"player,omitempty"`
+	// Only this kind; both when null.
+	Kind *ReuseKind `json:"kind,omitempty"`
+	// Blocks in this height range.
+	Height *HeightRange `json:"height,omitempty"`
+	// Blocks in this time range.
+	Time *TimeRange `json:"time,omitempty"`
 }
 
 // Subscriptions follow herald's event log. Every event carries its `eventId`, its
@@ -371,8 +490,9 @@ type ThresholdUpdateConnection struct {
 	// The page's updates with their cursors.
 	Edges []*ThresholdUpdateEdge `json:"edges"`
 	// The page's updates.
-	Nodes    []*store.ThresholdUpdate `json:"nodes"`
-	PageInfo *PageInfo                `json:"pageInfo"`
+	Nodes []*store.ThresholdUpdate `json:"nodes"`
+	// Where the page sits in the list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Every update the filter matches (one more statement: ask only when needed).
 	TotalCount int `json:"totalCount"`
 }
@@ -380,11 +500,12 @@ type ThresholdUpdateConnection struct {
 // A threshold update and its cursor.
 type ThresholdUpdateEdge struct {
 	// Pass as `after` for the updates after this one.
-	Cursor string                 `json:"cursor"`
-	Node   *store.ThresholdUpdate `json:"node"`
+	Cursor string `json:"cursor"`
+	// The update.
+	Node *store.ThresholdUpdate `json:"node"`
 }
 
-// Which threshold updates to list.
+// Which threshold updates to list: every field given must match (AND).
 type ThresholdUpdateFilter struct {
 	// The chain's name as configured.
 	Chain *string `json:"chain,omitempty"`
@@ -396,34 +517,49 @@ type ThresholdUpdateFilter struct {
 	Time *TimeRange `json:"time,omitempty"`
 }
 
+// Claims of one tier.
 type TierCount struct {
-	Tier  Tier `json:"tier"`
-	Count int  `json:"count"`
+	// The tier.
+	Tier Tier `json:"tier"`
+	// Claims with that tier; 0 when none.
+	Count int `json:"count"`
 }
 
+// A count in one time bucket.
 type TimeCount struct {
 	// Start of the bucket.
-	Time  time.Time `json:"time"`
-	Count int       `json:"count"`
+	Time time.Time `json:"time"`
+	// Rows in the bucket.
+	Count int `json:"count"`
 }
 
-// A half-open time range: `from` ≤ t < `to`.
+// A half-open range of block times: `from` ≤ block time < `to`. Leave a bound out for none.
+// In a list's `where`, a range whose `from` is not before its `to` matches nothing; `stats`
+// refuses one (BAD_USER_INPUT).
 type TimeRange struct {
+	// The earliest block time, inclusive; no lower bound when null.
 	From *time.Time `json:"from,omitempty"`
-	To   *time.Time `json:"to,omitempty"`
+	// The end of the range, exclusive; no upper bound when null.
+	To *time.Time `json:"to,omitempty"`
 }
 
+// Players whose XP falls in one bucket of the histogram.
 type XPBucket struct {
-	// Inclusive lower bound.
-	Min   string `json:"min"`
-	Count int    `json:"count"`
+	// Inclusive lower bound: a multiple of 100.
+	Min string `json:"min"`
+	// Players with XP from `min` to `min` + 99.
+	Count int `json:"count"`
 }
 
+// The width of a stats series' buckets. Buckets start where PostgreSQL's date_trunc puts
+// them, in the time zone of herald's database sessions (see `Time`).
 type Bucket string
 
 const (
+	// An hour.
 	BucketHour Bucket = "HOUR"
-	BucketDay  Bucket = "DAY"
+	// A day, from midnight.
+	BucketDay Bucket = "DAY"
 	// A minute: claims per minute against the 500/minute floor.
 	BucketMinute Bucket = "MINUTE"
 	// A week (from Monday): weekly active players.
@@ -480,13 +616,14 @@ func (e Bucket) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Order of a list: by chain position.
+// Order of a list: by block height, then position in the block. Rows of different chains
+// interleave by height alone: narrow the list with `where.chain` to follow one chain.
 type ChainOrder string
 
 const (
-	// Oldest first.
+	// Oldest first: lowest height first.
 	ChainOrderBlockAsc ChainOrder = "BLOCK_ASC"
-	// Newest first (the default).
+	// Newest first: highest height first (the default).
 	ChainOrderBlockDesc ChainOrder = "BLOCK_DESC"
 )
 
@@ -677,7 +814,7 @@ const (
 	PlayerOrderXpDesc PlayerOrder = "XP_DESC"
 	// Least XP first; equal XP by address, ascending.
 	PlayerOrderXpAsc PlayerOrder = "XP_ASC"
-	// By address.
+	// By address, ascending.
 	PlayerOrderAddressAsc PlayerOrder = "ADDRESS_ASC"
 )
 
@@ -730,6 +867,7 @@ func (e PlayerOrder) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a used nullifier was replayed.
 type ReuseKind string
 
 const (
@@ -787,18 +925,19 @@ func (e ReuseKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A badge's tier, from the XP it was earned with (`xpEarned`).
 type Tier string
 
 const (
-	// xpEarned < 25
+	// xpEarned < 25 (tier 0)
 	TierParticipation Tier = "PARTICIPATION"
-	// xpEarned ≥ 25
+	// xpEarned ≥ 25 (tier 1)
 	TierCommon Tier = "COMMON"
-	// xpEarned ≥ 50
+	// xpEarned ≥ 50 (tier 2)
 	TierRare Tier = "RARE"
-	// xpEarned ≥ 75
+	// xpEarned ≥ 75 (tier 3)
 	TierEpic Tier = "EPIC"
-	// xpEarned ≥ 100
+	// xpEarned ≥ 100 (tier 4)
 	TierLegendary Tier = "LEGENDARY"
 )
 
@@ -853,10 +992,13 @@ func (e Tier) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A badge contract's token standard, as its events show it.
 type TokenStandard string
 
 const (
-	TokenStandardErc721  TokenStandard = "ERC721"
+	// ERC-721: one owner per token id.
+	TokenStandardErc721 TokenStandard = "ERC721"
+	// ERC-1155: a balance per holder and badge type (token id).
 	TokenStandardErc1155 TokenStandard = "ERC1155"
 )
 

@@ -151,6 +151,9 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 	rows, err := s.scanRegistrations(gctx, q, args...)
 	if err != nil {
 		_ = g.Wait()
+		if p.After != "" && badCursorValue(err) {
+			return nil, ErrBadCursor
+		}
 		return nil, fmt.Errorf("registrations of NFTs: %w", err)
 	}
 	if err := g.Wait(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // The gateway's reads. Every list is keyset-paginated: a cursor is the sort
@@ -104,9 +105,30 @@ func decodeCursor(cursor string, n int) ([]any, error) {
 	}
 	args := make([]any, n)
 	for i, v := range values {
+		// PostgreSQL's text holds no NUL, and bun, which writes the
+		// arguments into the statement, makes one a syntax error.
+		if strings.ContainsRune(v, 0) {
+			return nil, ErrBadCursor
+		}
 		args[i] = v
 	}
 	return args, nil
+}
+
+// badCursorValue reports whether PostgreSQL refused a value of a cursor
+// that decodes but that no list handed out ("abc" for a height, a number
+// past bigint, a month 13): only its statement can tell its values from
+// the columns' types.
+func badCursorValue(err error) bool {
+	var pgErr pgdriver.Error
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Field('C') {
+	case "22P02", "22003", "22007", "22008", "22021": // invalid text, out of range, bad datetime, bad byte
+		return true
+	}
+	return false
 }
 
 // fixed is a column a list's filter holds to one value.
@@ -161,6 +183,9 @@ func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) 
 		q = q.OrderExpr(c + dir)
 	}
 	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
+		if p.After != "" && badCursorValue(err) {
+			return out, ErrBadCursor
+		}
 		return out, fmt.Errorf("list %T: %w", out.Rows, err)
 	}
 	if len(out.Rows) > first {

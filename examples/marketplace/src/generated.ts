@@ -11,14 +11,18 @@ export type EventKind =
   /** Its block was reorganised away: it is no longer on the chain. */
   | 'REMOVED';
 
+/**
+ * A registration attempt's validity, decided when its block is indexed. In order of
+ * precedence: MULTIPLE_PAYLOADS, UNDERPAID, EXPIRED; VALID otherwise.
+ */
 export type RegistrationStatus =
-  /** Mined after the payload's expiry height. */
+  /** Mined after the payload's expiry height (a block at the expiry height itself is in time). */
   | 'EXPIRED'
-  /** Carried two or more registration payloads: ambiguous, so invalid. */
+  /** Carried two or more registration payloads: ambiguous, so invalid (checked first). */
   | 'MULTIPLE_PAYLOADS'
-  /** Paid less than the collection's minimum fee. */
+  /** Paid less than the collection's minimum fee (even when also late). */
   | 'UNDERPAID'
-  /** Paid at least the minimum fee, before the expiry height. */
+  /** Paid at least the minimum fee, mined at or before the expiry height. */
   | 'VALID';
 
 export type RegistrationsSubscriptionVariables = Exact<{

@@ -236,6 +236,11 @@ func StartEVM(ctx context.Context, opts EVMOptions) (_ *EVM, err error) {
 	}
 	ethConf.SyncMode = ethconfig.FullSync
 	ethConf.TxPool.NoLocals = true
+	// The miner stops filling a block after Recommit (2 s by default) and
+	// seals what it has: on a loaded machine that left the deployments out
+	// of their block, and nothing sealed another. Every block here is meant
+	// to take the whole pool.
+	ethConf.Miner.Recommit = time.Minute
 	// Logs are searched block by block, as in the simulated backend that
 	// herald's EVM tests run against.
 	ethConf.LogNoHistory = true
@@ -420,6 +425,13 @@ func (e *EVM) commit() error {
 	e.beacon.Commit()
 	if after := e.eth.BlockChain().CurrentBlock().Number.Uint64(); after != before+1 {
 		return fmt.Errorf("sealing a block on %d left the head at %d", before, after)
+	}
+	// The pool drops what the block took on a goroutine of its own.
+	if err := e.eth.TxPool().Sync(); err != nil {
+		return fmt.Errorf("sync transaction pool: %w", err)
+	}
+	if pending, _ := e.eth.TxPool().Stats(); pending != 0 {
+		return fmt.Errorf("sealing block %d left %d transactions pending", before+1, pending)
 	}
 	return nil
 }

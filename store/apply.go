@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -24,6 +25,9 @@ const insertChunk = 5000
 // zeroAddress is the EVM zero address: mints come from it, burns go to it,
 // and it holds nothing.
 const zeroAddress = "0x0000000000000000000000000000000000000000"
+
+// ErrCursorMoved reports a batch read from a cursor that has moved since.
+var ErrCursorMoved = errors.New("the chain's cursor moved")
 
 // Apply writes a batch of blocks in one transaction: entity rows, derived
 // state, block hashes, the cursor and ADDED events, then a NOTIFY that fires
@@ -111,12 +115,24 @@ func (s *Store) advanceChain(ctx context.Context, tx bun.Tx, b Batch, ev *eventW
 		Chain: b.Chain, StartHeight: b.Blocks[0].Height, Height: tip.Height, Hash: tip.Hash, BlockTime: tip.Time.UTC(),
 		Head: max(b.Head, tip.Height), Finalized: min(b.Finalized, tip.Height), UpdatedAt: time.Now().UTC(),
 	}
-	if _, err := tx.NewInsert().Model(&cur).
+	// The batch continues the cursor it was read from, or lands nowhere: a
+	// resync (or a second writer) that moved the cursor meanwhile leaves
+	// nothing to update, and the follower reads the cursor again.
+	res, err := tx.NewInsert().Model(&cur).
 		On("CONFLICT (chain) DO UPDATE").
 		Set("height = EXCLUDED.height, hash = EXCLUDED.hash, block_time = EXCLUDED.block_time").
 		Set("head = EXCLUDED.head, finalized = EXCLUDED.finalized, updated_at = EXCLUDED.updated_at").
-		Exec(ctx); err != nil {
+		Where("?TableAlias.height = ?", b.Blocks[0].Height-1).
+		Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("move cursor: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("move cursor: %w", err)
+	}
+	if n != 1 {
+		return fmt.Errorf("%w: blocks from %d do not continue it", ErrCursorMoved, b.Blocks[0].Height)
 	}
 	return ev.add(KindAdded, EntityBlock, tip.Hash, tip.Height, tip)
 }

@@ -23,72 +23,112 @@ var ErrBeyondWindow = errors.New("rollback target is below the stored reorg wind
 // (the chain then starts over); anything else is ErrBeyondWindow.
 func (s *Store) Rollback(ctx context.Context, chain string, toHeight int64) error {
 	err := s.inTx(ctx, func(ctx context.Context, w writer) error {
-		tx := w.tx
-		target, err := rewindTarget(ctx, tx, chain, toHeight)
+		target, err := rewindTarget(ctx, w.tx, chain, toHeight)
 		if err != nil {
 			return err
 		}
-		ev := newEventWriter(chain)
-		var removedBlocks []StoredBlock
-		if err := tx.NewSelect().Model(&removedBlocks).
-			Where("chain = ? AND height > ?", chain, toHeight).Order("height DESC").Scan(ctx); err != nil {
-			return fmt.Errorf("read blocks: %w", err)
-		}
-		if _, err := removeAbove[Transaction](ctx, tx, chain, toHeight, ev, EntityTransaction, transactionKey, "tx_index DESC"); err != nil {
-			return err
-		}
-		if _, err := removeAbove[ThresholdUpdate](ctx, tx, chain, toHeight, ev, EntityThreshold, thresholdKey, "log_index DESC"); err != nil {
-			return err
-		}
-		if _, err := removeAbove[ReuseAttempt](ctx, tx, chain, toHeight, ev, EntityReuse, reuseKey, "log_index DESC"); err != nil {
-			return err
-		}
-		uses, err := removeAbove[NullifierUse](ctx, tx, chain, toHeight, ev, EntityNullifier, nullifierKey, "log_index DESC")
-		if err != nil {
-			return err
-		}
-		if err := adjustXP(ctx, w, chain, uses, -1); err != nil {
-			return err
-		}
-		transfers, err := removeAbove[BadgeTransfer](ctx, tx, chain, toHeight, ev, EntityTransfer, transferKey, "log_index DESC, batch_index DESC")
-		if err != nil {
-			return err
-		}
-		if err := adjustHoldings(ctx, w, chain, transfers, -1); err != nil {
-			return err
-		}
-		if _, err := removeAbove[BadgeClaim](ctx, tx, chain, toHeight, ev, EntityBadgeClaim, claimKey, "log_index DESC"); err != nil {
-			return err
-		}
-		if _, err := removeAbove[RegistrationRecord](ctx, tx, chain, toHeight, ev, EntityRecord, recordKey, "tx_index DESC"); err != nil {
-			return err
-		}
-		regs, err := removeAbove[Registration](ctx, tx, chain, toHeight, ev, EntityRegistration, regKey, "tx_index DESC")
-		if err != nil {
-			return err
-		}
-		if err := adjustNFTSummaries(ctx, w, regs, -1); err != nil {
-			return err
-		}
-		for _, b := range removedBlocks {
-			ref := BlockRef{Height: b.Height, Hash: b.Hash, Parent: b.Parent, Time: b.Time}
-			if err := ev.add(KindRemoved, EntityBlock, b.Hash, b.Height, ref); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.NewDelete().Model((*StoredBlock)(nil)).
-			Where("chain = ? AND height > ?", chain, toHeight).Exec(ctx); err != nil {
-			return fmt.Errorf("delete blocks: %w", err)
-		}
-		if err := rewindCursor(ctx, tx, chain, target); err != nil {
-			return err
-		}
-		return ev.flush(ctx, w)
+		return removeAboveAndRewind(ctx, w, chain, toHeight, target)
 	})
 	if err != nil {
 		return fmt.Errorf("roll back %s to %d: %w", chain, toHeight, err)
 	}
 	return nil
+}
+
+// Resync makes a chain index again from the block after at, which comes
+// from the chain's source, not the store: the point is to go where a
+// rollback cannot — below the stored window, after a reorg deeper than it,
+// or past rows indexed by a faulty release. Everything above at is removed
+// as a rollback removes it, REMOVED events included; at is stored as the
+// block the chain goes on from, and the cursor points at it. A chain with
+// no cursor has nothing to resync.
+func (s *Store) Resync(ctx context.Context, chain string, at BlockRef) error {
+	err := s.inTx(ctx, func(ctx context.Context, w writer) error {
+		var cur Cursor
+		if err := w.tx.NewSelect().Model(&cur).Where("chain = ?", chain).For("UPDATE").Scan(ctx); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%s has not been indexed", chain)
+			}
+			return fmt.Errorf("read cursor: %w", err)
+		}
+		if at.Height < cur.StartHeight {
+			return fmt.Errorf("block %d is below %d, where indexing began", at.Height, cur.StartHeight)
+		}
+		block := StoredBlock{Chain: chain, Height: at.Height, Hash: at.Hash, Parent: at.Parent, Time: at.Time.UTC()}
+		if _, err := w.tx.NewInsert().Model(&block).
+			On("CONFLICT (chain, height) DO UPDATE").
+			Set("hash = EXCLUDED.hash, parent = EXCLUDED.parent, time = EXCLUDED.time").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("store block %d: %w", at.Height, err)
+		}
+		return removeAboveAndRewind(ctx, w, chain, at.Height, &block)
+	})
+	if err != nil {
+		return fmt.Errorf("resync %s from %d: %w", chain, at.Height+1, err)
+	}
+	return nil
+}
+
+// removeAboveAndRewind removes what a chain indexed above toHeight and
+// points its cursor at target (nil: the chain starts over).
+func removeAboveAndRewind(ctx context.Context, w writer, chain string, toHeight int64, target *StoredBlock) error {
+	tx := w.tx
+	ev := newEventWriter(chain)
+	var removedBlocks []StoredBlock
+	if err := tx.NewSelect().Model(&removedBlocks).
+		Where("chain = ? AND height > ?", chain, toHeight).Order("height DESC").Scan(ctx); err != nil {
+		return fmt.Errorf("read blocks: %w", err)
+	}
+	if _, err := removeAbove[Transaction](ctx, tx, chain, toHeight, ev, EntityTransaction, transactionKey, "tx_index DESC"); err != nil {
+		return err
+	}
+	if _, err := removeAbove[ThresholdUpdate](ctx, tx, chain, toHeight, ev, EntityThreshold, thresholdKey, "log_index DESC"); err != nil {
+		return err
+	}
+	if _, err := removeAbove[ReuseAttempt](ctx, tx, chain, toHeight, ev, EntityReuse, reuseKey, "log_index DESC"); err != nil {
+		return err
+	}
+	uses, err := removeAbove[NullifierUse](ctx, tx, chain, toHeight, ev, EntityNullifier, nullifierKey, "log_index DESC")
+	if err != nil {
+		return err
+	}
+	if err := adjustXP(ctx, w, chain, uses, -1); err != nil {
+		return err
+	}
+	transfers, err := removeAbove[BadgeTransfer](ctx, tx, chain, toHeight, ev, EntityTransfer, transferKey, "log_index DESC, batch_index DESC")
+	if err != nil {
+		return err
+	}
+	if err := adjustHoldings(ctx, w, chain, transfers, -1); err != nil {
+		return err
+	}
+	if _, err := removeAbove[BadgeClaim](ctx, tx, chain, toHeight, ev, EntityBadgeClaim, claimKey, "log_index DESC"); err != nil {
+		return err
+	}
+	if _, err := removeAbove[RegistrationRecord](ctx, tx, chain, toHeight, ev, EntityRecord, recordKey, "tx_index DESC"); err != nil {
+		return err
+	}
+	regs, err := removeAbove[Registration](ctx, tx, chain, toHeight, ev, EntityRegistration, regKey, "tx_index DESC")
+	if err != nil {
+		return err
+	}
+	if err := adjustNFTSummaries(ctx, w, regs, -1); err != nil {
+		return err
+	}
+	for _, b := range removedBlocks {
+		ref := BlockRef{Height: b.Height, Hash: b.Hash, Parent: b.Parent, Time: b.Time}
+		if err := ev.add(KindRemoved, EntityBlock, b.Hash, b.Height, ref); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.NewDelete().Model((*StoredBlock)(nil)).
+		Where("chain = ? AND height > ?", chain, toHeight).Exec(ctx); err != nil {
+		return fmt.Errorf("delete blocks: %w", err)
+	}
+	if err := rewindCursor(ctx, tx, chain, target); err != nil {
+		return err
+	}
+	return ev.flush(ctx, w)
 }
 
 // removeAbove deletes a table's rows above toHeight, logging a REMOVED event

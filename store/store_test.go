@@ -255,3 +255,40 @@ func TestRollbackBeyondWindow(t *testing.T) {
 		}
 	}
 }
+
+// A resync goes below the window to a block the source names, and a batch
+// read from the cursor it replaced lands nowhere.
+func TestResyncBelowWindow(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	refs := storetest.Chain(10, 20, storetest.Hash("g"), "main")
+	b := batchOf(refs[:15])
+	b.KeepBlocks = 5
+	if err := s.Apply(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// Block 14 is below the stored 19..24: only a resync reaches it.
+	if err := s.Resync(ctx, chain, refs[4]); err != nil {
+		t.Fatal(err)
+	}
+	cur, ok, err := s.Cursor(ctx, chain)
+	if err != nil || !ok || cur.Height != 14 || cur.Hash != refs[4].Hash {
+		t.Fatalf("cursor after resync: %+v ok=%v err=%v, want block 14", cur, ok, err)
+	}
+	if hash, ok, err := s.BlockHash(ctx, chain, 14); err != nil || !ok || hash != refs[4].Hash {
+		t.Fatalf("block 14 after resync: %q ok=%v err=%v", hash, ok, err)
+	}
+	stale := batchOf(refs[15:])
+	if err := s.Apply(ctx, stale); !errors.Is(err, store.ErrCursorMoved) {
+		t.Fatalf("a batch from the replaced cursor: err = %v, want ErrCursorMoved", err)
+	}
+	if err := s.Apply(ctx, batchOf(refs[5:])); err != nil {
+		t.Fatalf("a batch from the new cursor: %v", err)
+	}
+	if err := s.Resync(ctx, chain, store.BlockRef{Height: 5, Hash: storetest.Hash("x")}); err == nil {
+		t.Fatal("a resync below where indexing began succeeded")
+	}
+	if err := s.Resync(ctx, "unindexed", refs[4]); err == nil {
+		t.Fatal("a resync of a chain never indexed succeeded")
+	}
+}

@@ -147,6 +147,17 @@ type chainRun struct {
 	src chainSource // nil until built
 }
 
+// builtSource is a chain's source and what closes it.
+type builtSource struct {
+	src   chainSource
+	close func()
+}
+
+func (c *chainRun) buildSource(ctx context.Context) (builtSource, error) {
+	src, closeSrc, err := c.build(ctx)
+	return builtSource{src, closeSrc}, err
+}
+
 func (c *chainRun) source() chainSource {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -228,17 +239,10 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 // good (a reorg deeper than its window) stays stopped, saying so in its
 // state, while the process and its other chains go on.
 func follow(ctx context.Context, c *chainRun, startupTimeout time.Duration, st *store.Store, m *indexer.Metrics, log *slog.Logger) error {
-	type built struct {
-		src   chainSource
-		close func()
-	}
 	b, err := indexer.Build(ctx, startupTimeout, nil, func(err error) {
 		c.status.StartFailed(err)
 		log.Warn("chain not started; retrying", "chain", c.name, "err", err)
-	}, func(ctx context.Context) (built, error) {
-		src, closeSrc, err := c.build(ctx)
-		return built{src, closeSrc}, err
-	})
+	}, c.buildSource)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -260,4 +261,96 @@ func TestDeployMetricsExist(t *testing.T) {
 	runHerald(t, one, roles{index: true, serve: true}, one.HTTP.Listen)
 	exercise(t, "http://"+one.HTTP.Listen)
 	waitExported("herald run", "http://"+one.HTTP.Listen)
+}
+
+// Every alert herald ships has its runbook — what it means, how to confirm
+// it, its causes, the fix, when to escalate — and its runbook_url points at
+// it; every herald command the runbooks give is one herald has, with flags
+// and arguments it takes.
+func TestRunbooksCoverEveryAlert(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(deployDir, "prometheus", "herald-rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct {
+			Rules []struct {
+				Alert       string
+				Annotations map[string]string
+			}
+		}
+	}
+	if err := yaml.Unmarshal(raw, &rules); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../docs/runbooks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, s := range strings.Split(string(doc), "\n### ")[1:] {
+		name, body, _ := strings.Cut(s, "\n")
+		sections[name] = body
+	}
+	alerts := 0
+	for _, g := range rules.Groups {
+		for _, r := range g.Rules {
+			if r.Alert == "" {
+				continue
+			}
+			alerts++
+			body, ok := sections[r.Alert]
+			if !ok {
+				t.Errorf("docs/runbooks.md has no section ### %s", r.Alert)
+				continue
+			}
+			for _, part := range []string{"**Means.**", "**Confirm.**", "**Usual causes.**", "**Fix.**", "**Escalate**"} {
+				if !strings.Contains(body, part) {
+					t.Errorf("the runbook of %s lacks %s", r.Alert, part)
+				}
+			}
+			if url := r.Annotations["runbook_url"]; !strings.HasSuffix(url, "docs/runbooks.md#"+strings.ToLower(r.Alert)) {
+				t.Errorf("%s's runbook_url is %q, want it to end in docs/runbooks.md#%s", r.Alert, url, strings.ToLower(r.Alert))
+			}
+		}
+	}
+	if alerts == 0 {
+		t.Fatal("no alert rules read")
+	}
+
+	commands := 0
+	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		for _, line := range strings.Split(block[1], "\n") {
+			args := strings.Fields(line)
+			if len(args) == 0 || args[0] != "herald" {
+				continue
+			}
+			commands++
+			args = args[1:]
+			for len(args) >= 2 && args[0] == "-config" {
+				args = args[2:]
+			}
+			if len(args) == 0 {
+				t.Errorf("runbook line %q names no command", line)
+				continue
+			}
+			if _, ok := findCommand(args[0]); !ok {
+				t.Errorf("runbook line %q: herald has no command %q", line, args[0])
+				continue
+			}
+			switch args[0] {
+			case "resync":
+				if _, err := parseResyncFlags(args[1:], io.Discard); err != nil {
+					t.Errorf("runbook line %q: %v", line, err)
+				}
+			case "migrate":
+				if len(args) != 2 || !slices.Contains([]string{"up", "down", "status"}, args[1]) {
+					t.Errorf("runbook line %q: migrate takes up, down or status", line)
+				}
+			}
+		}
+	}
+	if commands == 0 {
+		t.Fatal("no herald command read from the runbooks")
+	}
 }

@@ -32,6 +32,7 @@ func commands() []command {
 		{name: "serve", summary: "serve GraphQL from the database (stateless; run as many as needed)"},
 		{name: "migrate", synopsis: "up|down|status", summary: "apply, roll back or list database migrations"},
 		{name: "check", summary: "read and validate the configuration (file, environment, flags) and say what is wrong, touching nothing"},
+		{name: "resync", synopsis: "-chain NAME -from HEIGHT", summary: "index a chain again from a height: what it indexed from there on is removed (REMOVED events included) and indexed anew, below the reorg window too (docs/runbooks.md)", own: resyncFlags},
 		{name: "payload", synopsis: "INSCRIPTION_ID EXPIRY_HEIGHT", summary: "print the OP_RETURN output script (hex) that registers an NFT (docs/creators.md)", own: payloadFlags},
 		{name: "version", summary: "print herald's version, the commit it was built from, and Go's version"},
 		{name: "help", synopsis: "[command]", summary: "show this help, or a command's"},
@@ -114,8 +115,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("herald", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned, help printed below
 	g.register(fs, getenv)
-	// Flags may stand on either side of the command, except after `dev`
-	// and `payload`, whose own flags follow them.
+	// Flags may stand on either side of the command, except after `dev`,
+	// `resync` and `payload`, whose own flags follow them.
 	var positional []string
 	for rest := args; ; {
 		err := fs.Parse(rest)
@@ -171,6 +172,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 			return nil
 		}
 	}
+	var resyncOpts resyncOptions
+	if cmd == "resync" {
+		var err error
+		if resyncOpts, err = parseResyncFlags(rest, io.Discard); errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, getenv, "resync")
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
 
 	cfg, err := loadConfig(g.config, getenv)
 	if err != nil {
@@ -215,6 +226,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return migrate(ctx, cfg, log, rest, stdout)
 	case "dev":
 		return dev(ctx, cfg, log, rest, stdout, stderr)
+	case "resync":
+		return resync(ctx, cfg, log, resyncOpts, stdout)
 	case "run":
 		return start(ctx, cfg, log, roles{index: true, serve: true})
 	case "index":

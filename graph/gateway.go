@@ -29,6 +29,7 @@ import (
 	"github.com/herald-indexer/herald/graph/cache"
 	"github.com/herald-indexer/herald/graph/fastpath"
 	"github.com/herald-indexer/herald/graph/generated"
+	"github.com/herald-indexer/herald/graph/known"
 	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/graph/realtime"
 	"github.com/herald-indexer/herald/graph/request"
@@ -224,6 +225,7 @@ func New(opts Options) (*Gateway, error) {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: g.queries})
 	srv.Use(limits.Analyze(opts.Limits, opts.onAnalysis))
+	srv.Use(known.Names(opts.Store, g.status))
 	srv.Use(gm.Extension())
 	srv.Use(g.responses)
 	srv.Use(resolver.Scope())

@@ -435,7 +435,6 @@ func TestAsOfAndFilters(t *testing.T) {
 		`where: {status: [UNDERPAID]}`:                              4,
 		`where: {inscriptionId: "` + nftID(1) + `"}`:                5,
 		`where: {height: {gte: 3, lte: 5}}`:                         3,
-		`where: {chain: "elsewhere"}`:                               0,
 		`where: {status: [VALID]}, block: {number: 5}`:              3,
 		`where: {collection: "demo", txid: "` + txid("f", 2) + `"}`: 1,
 	} {

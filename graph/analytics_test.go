@@ -126,6 +126,29 @@ func TestFailedCallsAndThresholds(t *testing.T) {
 	if r := e.post(map[string]any{"query": `{ failedCalls(after: "x") { totalCount } }`}); r.code() != "BAD_USER_INPUT" {
 		t.Fatalf("a cursor failedCalls did not hand out: %+v", r.Errors)
 	}
+
+	// A reverted call known by its receipt alone — no input, so no
+	// selector, function or gas limit — says so with nulls, not "" and 0.
+	next := storetest.SampleBlock(storetest.Chain(13, 1, blocks[len(blocks)-1].Hash, "evm")[0])
+	bare := next.Transactions[2]
+	bare.TxHash, bare.TxIndex, bare.Selector, bare.Function, bare.GasLimit = "0x"+strings.Repeat("ab", 32), 11, "", "", 0
+	next.Transactions = append(next.Transactions, bare)
+	if err := e.writer.Apply(context.Background(), store.Batch{Chain: "abstract", Blocks: []store.Block{next}, Head: 13, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	caughtUp(t, e)
+	var bareGot struct {
+		FailedCalls struct {
+			Nodes []struct {
+				Function, Selector *string
+				GasLimit           *int
+			}
+		}
+	}
+	e.query(`{ failedCalls(first: 1, where: { chain: "abstract", height: { gte: 13 } }) { nodes { function selector gasLimit } } }`, nil, &bareGot)
+	if ns := bareGot.FailedCalls.Nodes; len(ns) != 1 || ns[0].Function != nil || ns[0].Selector != nil || ns[0].GasLimit != nil {
+		t.Fatalf("a failed call known by its receipt: %+v, want null function, selector and gasLimit", ns)
+	}
 }
 
 func deref(s *string) string {

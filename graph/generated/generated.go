@@ -533,6 +533,7 @@ type BadgeEventResolver interface {
 }
 type BadgeTransferResolver interface {
 	Standard(ctx context.Context, obj *store.BadgeTransfer) (model.TokenStandard, error)
+	Operator(ctx context.Context, obj *store.BadgeTransfer) (*string, error)
 }
 type BlockPositionResolver interface {
 	Confirmations(ctx context.Context, obj *store.Position) (int, error)
@@ -541,7 +542,10 @@ type ChainHeadEventResolver interface {
 	EventID(ctx context.Context, obj *model.ChainHeadEvent) (string, error)
 }
 type FailedCallResolver interface {
+	Function(ctx context.Context, obj *store.Transaction) (*string, error)
+	Selector(ctx context.Context, obj *store.Transaction) (*string, error)
 	Error(ctx context.Context, obj *store.Transaction) (*model.CallError, error)
+	GasLimit(ctx context.Context, obj *store.Transaction) (*int, error)
 }
 type MetaResolver interface {
 	Chains(ctx context.Context, obj *model.Meta) ([]*model.ChainMeta, error)
@@ -3599,13 +3603,13 @@ type FailedCall {
   contract: Address!
   "The transaction's sender."
   from: Address!
-  "The ABI's name of the function called; null or empty when the ABI does not know its selector."
+  "The ABI's name of the function called; null when the ABI does not know its selector."
   function: String
-  "The input's first 4 bytes, ` + "`" + `0x` + "`" + ` + 8 hex; null or empty for a call with less input."
+  "The input's first 4 bytes, ` + "`" + `0x` + "`" + ` + 8 hex; null for a call with less input."
   selector: String
   "Why it reverted."
   error: CallError!
-  "The gas the transaction was given."
+  "The gas the transaction was given; null when only its receipt was read."
   gasLimit: Int
   "The gas it used, from its receipt."
   gasUsed: Int!
@@ -4220,7 +4224,7 @@ type BadgeTransfer {
   contract: Address!
   "ERC721 for a Transfer, ERC1155 for TransferSingle and TransferBatch."
   standard: TokenStandard!
-  "The ERC-1155 operator that moved it; null or empty for ERC-721 transfers."
+  "The ERC-1155 operator that moved it; null for ERC-721 transfers."
   operator: Address
   "The sender; the zero address for a mint."
   from: Address!
@@ -7038,18 +7042,18 @@ func (ec *executionContext) _BadgeTransfer_operator(ctx context.Context, field g
 			return ec.fieldContext_BadgeTransfer_operator(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Operator, nil
+			return ec.Resolvers.BadgeTransfer().Operator(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOAddress2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BadgeTransfer_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BadgeTransfer", field, false, false, errors.New("field of type Address does not have child fields"))
+	return graphql.NewScalarFieldContext("BadgeTransfer", field, true, true, errors.New("field of type Address does not have child fields"))
 }
 
 func (ec *executionContext) _BadgeTransfer_from(ctx context.Context, field graphql.CollectedField, obj *store.BadgeTransfer) (ret graphql.Marshaler) {
@@ -8505,18 +8509,18 @@ func (ec *executionContext) _FailedCall_function(ctx context.Context, field grap
 			return ec.fieldContext_FailedCall_function(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Function, nil
+			return ec.Resolvers.FailedCall().Function(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_FailedCall_function(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FailedCall", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _FailedCall_selector(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
@@ -8528,18 +8532,18 @@ func (ec *executionContext) _FailedCall_selector(ctx context.Context, field grap
 			return ec.fieldContext_FailedCall_selector(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Selector, nil
+			return ec.Resolvers.FailedCall().Selector(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_FailedCall_selector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FailedCall", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _FailedCall_error(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
@@ -8583,18 +8587,18 @@ func (ec *executionContext) _FailedCall_gasLimit(ctx context.Context, field grap
 			return ec.fieldContext_FailedCall_gasLimit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.GasLimit, nil
+			return ec.Resolvers.FailedCall().GasLimit(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalOInt2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_FailedCall_gasLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FailedCall", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("FailedCall", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _FailedCall_gasUsed(ctx context.Context, field graphql.CollectedField, obj *store.Transaction) (ret graphql.Marshaler) {
@@ -16486,10 +16490,43 @@ func (ec *executionContext) _BadgeTransfer(ctx context.Context, sel ast.Selectio
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "operator":
-			out.Values[i] = ec._BadgeTransfer_operator(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BadgeTransfer_operator(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "from":
 			out.Values[i] = ec._BadgeTransfer_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17164,15 +17201,81 @@ func (ec *executionContext) _FailedCall(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "function":
-			out.Values[i] = ec._FailedCall_function(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FailedCall_function(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "selector":
-			out.Values[i] = ec._FailedCall_selector(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FailedCall_selector(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "error":
 			field := field
 
@@ -17212,10 +17315,43 @@ func (ec *executionContext) _FailedCall(ctx context.Context, sel ast.SelectionSe
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "gasLimit":
-			out.Values[i] = ec._FailedCall_gasLimit(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FailedCall_gasLimit(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "gasUsed":
 			out.Values[i] = ec._FailedCall_gasUsed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22663,18 +22799,6 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) unmarshalOAddress2string(ctx context.Context, v any) (string, error) {
-	res, err := scalar.UnmarshalAddress(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOAddress2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := scalar.MarshalAddress(v)
-	return res
-}
-
 func (ec *executionContext) unmarshalOAddress2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -22959,18 +23083,6 @@ func (ec *executionContext) marshalOInscriptionID2ᚖstring(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
-	res, err := graphql.UnmarshalInt64(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalInt64(v)
-	return res
-}
-
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -23122,18 +23234,6 @@ func (ec *executionContext) marshalOReuseKind2ᚖgithubᚗcomᚋheraldᚑindexer
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

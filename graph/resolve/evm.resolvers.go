@@ -43,9 +43,28 @@ func (r *badgeClaimResolver) FeeWei(ctx context.Context, obj *store.BadgeClaim) 
 	return r.feeWei(ctx, obj.Chain, obj.TxHash)
 }
 
+// Function is the resolver for the function field.
+func (r *failedCallResolver) Function(ctx context.Context, obj *store.Transaction) (*string, error) {
+	return nonEmpty(obj.Function), nil
+}
+
+// Selector is the resolver for the selector field.
+func (r *failedCallResolver) Selector(ctx context.Context, obj *store.Transaction) (*string, error) {
+	return nonEmpty(obj.Selector), nil
+}
+
 // Error is the resolver for the error field.
 func (r *failedCallResolver) Error(ctx context.Context, obj *store.Transaction) (*model.CallError, error) {
 	return callError(obj), nil
+}
+
+// GasLimit is the resolver for the gasLimit field.
+func (r *failedCallResolver) GasLimit(ctx context.Context, obj *store.Transaction) (*int, error) {
+	if obj.GasLimit == 0 {
+		return nil, nil
+	}
+	n := int(obj.GasLimit)
+	return &n, nil
 }
 
 // GasUsed is the resolver for the gasUsed field.

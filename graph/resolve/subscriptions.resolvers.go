@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/herald-indexer/herald/graph/apierr"
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"
@@ -24,6 +25,11 @@ func (r *badgeEventResolver) EventID(ctx context.Context, obj *model.BadgeEvent)
 // Standard is the resolver for the standard field.
 func (r *badgeTransferResolver) Standard(ctx context.Context, obj *store.BadgeTransfer) (model.TokenStandard, error) {
 	return model.TokenStandard(obj.Standard), nil
+}
+
+// Operator is the resolver for the operator field.
+func (r *badgeTransferResolver) Operator(ctx context.Context, obj *store.BadgeTransfer) (*string, error) {
+	return nonEmpty(obj.Operator), nil
 }
 
 // EventID is the resolver for the eventId field.

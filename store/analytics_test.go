@@ -364,3 +364,46 @@ func TestActivityAndThresholds(t *testing.T) {
 		t.Fatalf("threshold updates: %+v, want %d", pg.Rows, thresholds)
 	}
 }
+
+// A server whose default time zone is not UTC still cuts days at UTC
+// midnight: herald's sessions are UTC.
+func TestSeriesBucketsAreUTC(t *testing.T) {
+	ctx := context.Background()
+	_, url := storetest.NewWithURL(t)
+	admin, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.DB().ExecContext(ctx, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Pacific/Auckland'); END $$"); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var zone string
+	if err := s.DB().NewRaw("SHOW TimeZone").Scan(ctx, &zone); err != nil || zone != "UTC" {
+		t.Fatalf("session time zone %q (%v), want UTC", zone, err)
+	}
+	var blocks []store.Block
+	for _, r := range storetest.Chain(1, 30, storetest.Hash("tz"), "tz") {
+		blocks = append(blocks, storetest.SampleBlock(r))
+	}
+	if err := s.Apply(ctx, store.Batch{Chain: chain, Blocks: blocks, Head: 30, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	series, err := s.Series(ctx, "badge_claims", "day", store.SeriesFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(series) == 0 {
+		t.Fatal("no buckets")
+	}
+	for _, b := range series {
+		if u := b.Time.UTC(); u.Hour() != 0 || u.Minute() != 0 {
+			t.Errorf("day bucket %s does not start at UTC midnight", u)
+		}
+	}
+}

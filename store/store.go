@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,22 @@ func DefaultMaxConns() int { return 2*runtime.GOMAXPROCS(0) + 2 }
 // see it.
 func WithQueryHook(h bun.QueryHook) Option { return func(o *options) { o.queryHook = h } }
 
+// utcSessions sets every session's TimeZone to UTC, unless the URL names
+// one: date_trunc cuts a series' days and weeks in the session's zone, and
+// a server configured for its operators' local time would shift every
+// bucket of the dashboard's series off UTC midnight.
+func utcSessions(c *pgdriver.Config) {
+	if c.ConnParams == nil {
+		c.ConnParams = map[string]any{}
+	}
+	for k := range c.ConnParams {
+		if strings.EqualFold(k, "timezone") {
+			return
+		}
+	}
+	c.ConnParams["TimeZone"] = "UTC"
+}
+
 // Open connects to the PostgreSQL server at url and checks that it answers.
 func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	o := options{appName: "herald", maxConns: DefaultMaxConns()}
@@ -82,6 +99,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		// statement_timeout's job.
 		pgdriver.WithReadTimeout(5*time.Minute),
 		pgdriver.WithWriteTimeout(time.Minute),
+		utcSessions,
 	)
 	sqldb := sql.OpenDB(connector)
 	sqldb.SetMaxOpenConns(o.maxConns)

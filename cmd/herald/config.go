@@ -14,6 +14,7 @@ import (
 	"github.com/herald-indexer/herald/graph/transport"
 	"github.com/herald-indexer/herald/indexer/bitcoin"
 	"github.com/herald-indexer/herald/indexer/evm"
+	"github.com/herald-indexer/herald/store"
 )
 
 // Config is herald's whole configuration: YAML file, then HERALD_* environment
@@ -207,8 +208,13 @@ func (c Config) validate() error {
 	if c.Index.StartupTimeout < 0 {
 		errs = append(errs, fmt.Errorf("index.startup_timeout: %s is negative", c.Index.StartupTimeout))
 	}
-	if c.Limits.MaxPageSize <= 0 || c.Limits.DefaultPageSize <= 0 || c.Limits.DefaultPageSize > c.Limits.MaxPageSize {
-		errs = append(errs, errors.New("limits: default_page_size and max_page_size must be positive, default ≤ max"))
+	switch l := c.Limits; {
+	case l.MaxPageSize <= 0 || l.MaxPageSize > store.MaxPageSize:
+		// The store caps every page at store.MaxPageSize: a larger maximum
+		// would be promised and not kept.
+		errs = append(errs, fmt.Errorf("limits.max_page_size: %d is not from 1 to %d", l.MaxPageSize, store.MaxPageSize))
+	case l.DefaultPageSize <= 0 || l.DefaultPageSize > l.MaxPageSize:
+		errs = append(errs, fmt.Errorf("limits.default_page_size: %d is not from 1 to limits.max_page_size (%d)", l.DefaultPageSize, l.MaxPageSize))
 	}
 	if s := c.Log.Access.Sample; s < 0 || s > 1 {
 		errs = append(errs, fmt.Errorf("log.access.sample: %v is not a share from 0 to 1", s))

@@ -71,6 +71,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad level", "log:\n  level: loud\n", "log.level"},
 		{"bad url", "database_url: mysql://x\n", "database_url"},
 		{"negative pool", "database_pool_size: -1\n", "database_pool_size"},
+		{"page past the store's", "limits:\n  max_page_size: 5000\n", "limits.max_page_size: 5000 is not from 1 to 1000"},
+		{"default past the max", "limits:\n  max_page_size: 50\n  default_page_size: 100\n", "limits.default_page_size: 100"},
 		{"wrong address", "bitcoin:\n  - name: b\n    network: mainnet\n    providers: [{kind: esplora, url: https://mempool.space/api}]\n    collections: [{name: c, creator: tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx}]\n", "bitcoin[0].collections[0].creator"},
 		{"bad evm address", "evm:\n  - name: e\n    chain_id: 1\n    rpc: [http://127.0.0.1:1]\n    contracts: [{address: 0x12, kind: badge}]\n", "evm[0].contracts[0].address"},
 		{"duplicate chain", "evm:\n  - {name: x, chain_id: 1, rpc: [http://127.0.0.1:1], contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]}\n  - {name: x, chain_id: 2, rpc: [http://127.0.0.1:1], contracts: [{address: \"0xE960B46dffd9de6187Ff1B48B31B3F186A07303b\", kind: badge}]}\n", "evm[1].name"},

@@ -30,6 +30,24 @@ func (f SeriesFilter) apply(q *bun.SelectQuery, table string) *bun.SelectQuery {
 	return eq(q, "contract", f.Contract)
 }
 
+// MaxSeriesPoints bounds every series: minutes over a year of a busy
+// chain would be half a million points in one answer.
+const MaxSeriesPoints = 10000
+
+// ErrTooManyPoints reports a series longer than MaxSeriesPoints.
+var ErrTooManyPoints = fmt.Errorf("the series has more than %d points: narrow the range or widen the bucket", MaxSeriesPoints)
+
+// bounded asks a series query for one point more than MaxSeriesPoints, to
+// tell a full series from a cut one.
+func bounded(q *bun.SelectQuery) *bun.SelectQuery { return q.Limit(MaxSeriesPoints + 1) }
+
+func tooLong(n int) error {
+	if n > MaxSeriesPoints {
+		return ErrTooManyPoints
+	}
+	return nil
+}
+
 func checkBucket(bucket string) error {
 	if !buckets[bucket] {
 		return fmt.Errorf("bucket %q is not minute, hour, day or week", bucket)
@@ -50,10 +68,10 @@ func (s *Store) Series(ctx context.Context, table, bucket string, f SeriesFilter
 	var out []TimeCount
 	q := f.apply(s.db.NewSelect().TableExpr(table).
 		ColumnExpr("date_trunc(?, block_time) AS t, count(*) AS n", bucket).GroupExpr("1").OrderExpr("1"), table)
-	if err := q.Scan(ctx, &out); err != nil {
+	if err := bounded(q).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("count %s per %s: %w", table, bucket, err)
 	}
-	return out, nil
+	return out, tooLong(len(out))
 }
 
 // activity is the players' claims and nullifier uses within f, as
@@ -71,12 +89,12 @@ func (s *Store) ActivePlayers(ctx context.Context, bucket string, f SeriesFilter
 		return nil, fmt.Errorf("active players: %w", err)
 	}
 	var out []TimeCount
-	if err := s.db.NewSelect().TableExpr("(?) AS a", s.activity(f)).
+	if err := bounded(s.db.NewSelect().TableExpr("(?) AS a", s.activity(f)).
 		ColumnExpr("date_trunc(?, block_time) AS t, count(DISTINCT player) AS n", bucket).
-		GroupExpr("1").OrderExpr("1").Scan(ctx, &out); err != nil {
+		GroupExpr("1").OrderExpr("1")).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("active players per %s: %w", bucket, err)
 	}
-	return out, nil
+	return out, tooLong(len(out))
 }
 
 // HourCount is a count in one hour of the day (0–23, UTC).
@@ -129,17 +147,17 @@ func (s *Store) GasStats(ctx context.Context, bucket string, f SeriesFilter) ([]
 		}
 	}
 	var out []GasStat
-	if err := s.db.NewSelect().TableExpr("(?) AS e", events).
+	if err := bounded(s.db.NewSelect().TableExpr("(?) AS e", events).
 		Join("JOIN evm_transactions AS t ON t.chain = e.chain AND t.tx_hash = e.tx_hash").
 		ColumnExpr("date_trunc(?, e.block_time) AS t, e.chain, e.contract, count(*) AS n", bucket).
 		ColumnExpr("avg(t.gas_used)::float8 AS avg_gas").
 		ColumnExpr("percentile_cont(0.5) WITHIN GROUP (ORDER BY t.gas_used) AS p50_gas").
 		ColumnExpr("percentile_cont(0.95) WITHIN GROUP (ORDER BY t.gas_used) AS p95_gas").
 		ColumnExpr("round(avg(t.fee_wei))::numeric(78,0)::text AS avg_fee").
-		GroupExpr("1, 2, 3").OrderExpr("1, 2, 3").Scan(ctx, &out); err != nil {
+		GroupExpr("1, 2, 3").OrderExpr("1, 2, 3")).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("gas per %s: %w", bucket, err)
 	}
-	return out, nil
+	return out, tooLong(len(out))
 }
 
 // CallStat counts the calls of one function of one contract in one time
@@ -166,10 +184,10 @@ func (s *Store) CallStats(ctx context.Context, bucket string, f SeriesFilter) ([
 		ColumnExpr("coalesce(function, '') AS function, coalesce(selector, '') AS selector").
 		ColumnExpr("count(*) FILTER (WHERE status = ?) AS succeeded, count(*) FILTER (WHERE status = ?) AS failed", TxSucceeded, TxFailed).
 		GroupExpr("1, 2, 3, 4, 5").OrderExpr("1, 2, 3, 4, 5"))
-	if err := eq(q, "to_address", f.Contract).Scan(ctx, &out); err != nil {
+	if err := bounded(eq(q, "to_address", f.Contract)).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("calls per %s: %w", bucket, err)
 	}
-	return out, nil
+	return out, tooLong(len(out))
 }
 
 // CallError counts the reverted calls of one function of one contract that

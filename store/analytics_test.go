@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -405,5 +406,33 @@ func TestSeriesBucketsAreUTC(t *testing.T) {
 		if u := b.Time.UTC(); u.Hour() != 0 || u.Minute() != 0 {
 			t.Errorf("day bucket %s does not start at UTC midnight", u)
 		}
+	}
+}
+
+// A series longer than MaxSeriesPoints is refused, not answered in full:
+// minutes over a year would be half a million points.
+func TestSeriesAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	refs := storetest.Chain(1, 1, storetest.Hash("long"), "long")
+	if err := s.Apply(ctx, store.Batch{Chain: chain, Blocks: []store.Block{storetest.SampleBlock(refs[0])}, Head: 1, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	// One claim a minute, a minute more than a series may hold.
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO badge_claims
+		SELECT (jsonb_populate_record(NULL::badge_claims, to_jsonb(c) || jsonb_build_object(
+			'block_height', 1000 + g, 'tx_hash', '0x' || lpad(to_hex(g), 64, '0'),
+			'block_time', c.block_time + g * interval '1 minute'))).*
+		FROM badge_claims c, generate_series(1, ?) g`, store.MaxSeriesPoints); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Series(ctx, "badge_claims", "minute", store.SeriesFilter{}); !errors.Is(err, store.ErrTooManyPoints) {
+		t.Fatalf("a series of %d minutes: err = %v, want ErrTooManyPoints", store.MaxSeriesPoints+1, err)
+	}
+	if _, err := s.ActivePlayers(ctx, "minute", store.SeriesFilter{}); !errors.Is(err, store.ErrTooManyPoints) {
+		t.Fatalf("active players over %d minutes: err = %v, want ErrTooManyPoints", store.MaxSeriesPoints+1, err)
+	}
+	if days, err := s.Series(ctx, "badge_claims", "day", store.SeriesFilter{}); err != nil || len(days) == 0 {
+		t.Fatalf("the same rows by day: %d points, %v", len(days), err)
 	}
 }

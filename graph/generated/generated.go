@@ -3187,7 +3187,10 @@ type Query {
     (BAD_USER_INPUT otherwise).
     """
     range: TimeRange
-    "The width of each series' buckets."
+    """
+    The width of each series' buckets. A series holds at most 10,000 points; a longer one
+    is BAD_USER_INPUT (narrow ` + "`" + `range` + "`" + ` or widen the bucket).
+    """
     bucket: Bucket = DAY
     "One chain's rows; every chain's when omitted."
     chain: String

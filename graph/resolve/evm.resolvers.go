@@ -204,7 +204,7 @@ func (r *statsResolver) NullifierUses(ctx context.Context, obj *model.Stats) ([]
 func (r *statsResolver) ActivePlayers(ctx context.Context, obj *model.Stats) ([]*model.TimeCount, error) {
 	counts, err := r.store.ActivePlayers(ctx, obj.Bucket, seriesFilter(obj))
 	if err != nil {
-		return nil, err
+		return nil, seriesErr(ctx, err)
 	}
 	return timeCounts(counts), nil
 }
@@ -226,7 +226,7 @@ func (r *statsResolver) BusiestHours(ctx context.Context, obj *model.Stats) ([]*
 func (r *statsResolver) Gas(ctx context.Context, obj *model.Stats) ([]*model.GasStats, error) {
 	stats, err := r.store.GasStats(ctx, obj.Bucket, seriesFilter(obj))
 	if err != nil {
-		return nil, err
+		return nil, seriesErr(ctx, err)
 	}
 	out := make([]*model.GasStats, len(stats))
 	for i, g := range stats {
@@ -242,7 +242,7 @@ func (r *statsResolver) Gas(ctx context.Context, obj *model.Stats) ([]*model.Gas
 func (r *statsResolver) Calls(ctx context.Context, obj *model.Stats) ([]*model.CallStats, error) {
 	stats, err := r.store.CallStats(ctx, obj.Bucket, seriesFilter(obj))
 	if err != nil {
-		return nil, err
+		return nil, seriesErr(ctx, err)
 	}
 	out := make([]*model.CallStats, len(stats))
 	for i, c := range stats {

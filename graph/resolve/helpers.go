@@ -46,7 +46,7 @@ func statsSpan(s *model.Stats) store.Span {
 func (r *statsResolver) countOver(ctx context.Context, table string, s *model.Stats) ([]*model.TimeCount, error) {
 	counts, err := r.store.Series(ctx, table, s.Bucket, seriesFilter(s))
 	if err != nil {
-		return nil, err
+		return nil, seriesErr(ctx, err)
 	}
 	return timeCounts(counts), nil
 }

@@ -75,6 +75,14 @@ func listErr(ctx context.Context, err error) error {
 	return err
 }
 
+// seriesErr is a stats series' error as the client should see it.
+func seriesErr(ctx context.Context, err error) error {
+	if errors.Is(err, store.ErrTooManyPoints) {
+		return apierr.BadInput(ctx, "bucket", "%v", store.ErrTooManyPoints)
+	}
+	return err
+}
+
 // connection assembles a Relay connection's parts from a page.
 func connection[T, E any](pg store.PageOf[T], edge func(cursor string, node *T) E) (edges []E, nodes []*T, info *model.PageInfo) {
 	edges = make([]E, len(pg.Rows))

@@ -30,3 +30,16 @@ func TestConfirmationRules(t *testing.T) {
 		})
 	}
 }
+
+func TestCanonicalAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+		"bcrt1qcreator": "bcrt1qcreator",
+		"TB1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KXPJZSX": "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
+		"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2":         "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+	} {
+		if got := CanonicalAddress(in); got != want {
+			t.Errorf("CanonicalAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

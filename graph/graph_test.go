@@ -802,3 +802,26 @@ func TestMetaSaysTheVersion(t *testing.T) {
 		}
 	}
 }
+
+// Inputs a client may reasonably send are read as meant or refused: a
+// bech32 creator in upper case (as QR codes carry it) matches, an empty
+// Time is BAD_USER_INPUT rather than the year 1.
+func TestInputsReadAsMeant(t *testing.T) {
+	e := newEnv(t, limits.Defaults())
+	blocks := bitcoinBlocks(3)
+	blocks[1].Registrations = []store.Registration{registration(nftID(1), txid("c", 1), 1, store.StatusValid, 1)}
+	applyBitcoin(t, e, blocks)
+	var got struct{ Registrations struct{ TotalCount int } }
+	e.query(`{ registrations(where: {creator: "BCRT1QCREATOR"}) { totalCount } }`, nil, &got)
+	if got.Registrations.TotalCount != 1 {
+		t.Errorf("an upper-case bech32 creator matched %d registrations, want 1", got.Registrations.TotalCount)
+	}
+	for _, q := range []string{
+		`{ registrations(where: {time: {from: ""}}) { totalCount } }`,
+		`{ stats(range: {to: ""}) { registrations { count } } }`,
+	} {
+		if r := e.post(map[string]any{"query": q}); r.code() != apierr.BadUserInput {
+			t.Errorf("%s: %+v, want BAD_USER_INPUT", q, r.Errors)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
+
+	"github.com/herald-indexer/herald/domain"
 )
 
 // The gateway's reads. Every list is keyset-paginated: a cursor is the sort
@@ -231,7 +233,7 @@ func (s *Store) Registrations(ctx context.Context, f RegistrationFilter, p Page)
 		q = eq(q, "collection", f.Collection)
 		q = eq(q, "inscription_id", f.InscriptionID)
 		q = eq(q, "txid", f.TxID)
-		q = eq(q, "creator", f.Creator)
+		q = eq(q, "creator", domain.CanonicalAddress(f.Creator))
 		if len(f.Status) > 0 {
 			q = q.Where("status IN (?)", bun.In(f.Status))
 		}

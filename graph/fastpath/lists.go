@@ -230,7 +230,7 @@ func (l *listPage) times(v any) bool {
 		if x == nil {
 			continue
 		}
-		t, err := graphql.UnmarshalTime(x)
+		t, err := scalar.UnmarshalTime(x)
 		if err != nil {
 			return false
 		}

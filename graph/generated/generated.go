@@ -2886,7 +2886,7 @@ input RegistrationFilter {
   inscriptionId: InscriptionID
   "The fee transaction."
   txid: TxID
-  "The creator address paid, exactly as ` + "`" + `creator` + "`" + ` reads (bech32 ones lower-case)."
+  "The creator address paid (a bech32 one in either case)."
   creator: String
   "Any of these statuses; every status when null or empty."
   status: [RegistrationStatus!]

@@ -414,7 +414,7 @@ type RegistrationFilter struct {
 	InscriptionID *string `json:"inscriptionId,omitempty"`
 	// The fee transaction.
 	Txid *string `json:"txid,omitempty"`
-	// The creator address paid, exactly as `creator` reads (bech32 ones lower-case).
+	// The creator address paid (a bech32 one in either case).
 	Creator *string `json:"creator,omitempty"`
 	// Any of these statuses; every status when null or empty.
 	Status []store.RegistrationStatus `json:"status,omitempty"`

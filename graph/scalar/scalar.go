@@ -167,6 +167,10 @@ func MarshalTime(t time.Time) graphql.Marshaler { return graphql.MarshalTime(t) 
 // mistake, reported as such (gqlgen's own Time reports it as a plain
 // error, which a gateway cannot tell from its own).
 func UnmarshalTime(v any) (time.Time, error) {
+	// gqlgen reads "" as the zero time: year 1, not a time anyone meant.
+	if s, ok := v.(string); ok && s == "" {
+		return time.Time{}, inputErr("time \"\" is empty; give RFC 3339 text, like 2026-11-01T00:00:00Z")
+	}
 	t, err := graphql.UnmarshalTime(v)
 	if err != nil {
 		return time.Time{}, inputErr("time %v is not RFC 3339 text, like 2026-11-01T00:00:00Z", v)

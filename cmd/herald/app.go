@@ -56,24 +56,33 @@ func runGroup(ctx context.Context, log *slog.Logger, actors []actor) error {
 // roles says which parts a process runs.
 type roles struct{ index, serve bool }
 
-// start is `herald index`, `serve` and `run`: open the database, migrate,
-// build the configured components, run them as a group.
+// start is `herald index`, `serve` and `run`: ask the chains' providers,
+// then open the database, migrate, build the configured components, and
+// run them as a group.
 func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if r.index && cfg.chains() == 0 {
 		return errors.New("no chains configured: add bitcoin (or evm) entries to the config file (see docs/operations.md)")
+	}
+	reg := newRegistry()
+	var chains []*chainRun
+	var m *indexer.Metrics
+	if r.index {
+		var err error
+		if chains, m, err = configuredChains(cfg, reg, log); err != nil {
+			return err
+		}
+		if err := preflight(ctx, chains, log); err != nil {
+			return err
+		}
+		defer closePrebuilt(chains)
 	}
 	return withStore(ctx, cfg, log, func(st *store.Store) error {
 		if err := prepareSchema(ctx, st, r); err != nil {
 			return err
 		}
-		reg := newRegistry()
 		var actors []actor
-		var chains []*chainRun
 		if r.index {
-			var err error
-			if chains, actors, err = indexers(cfg, st, reg, log); err != nil {
-				return err
-			}
+			actors = chainActors(cfg, chains, st, m, log)
 		}
 		if r.serve {
 			as, _, err := gateway(ctx, cfg, st, reg, log)
@@ -139,23 +148,76 @@ type chainRun struct {
 	name   string
 	status *indexer.Status
 	fc     indexer.Config
-	// build makes the chain's source (checking its providers) and returns
-	// what closes it.
-	build func(ctx context.Context) (chainSource, func(), error)
+	// build makes the chain's source, checking its providers, and touches
+	// nothing else: start-up runs it before the database is opened.
+	build func(ctx context.Context) (builtSource, error)
 
-	mu  sync.Mutex
-	src chainSource // nil until built
+	mu       sync.Mutex
+	src      chainSource  // nil until built
+	prebuilt *builtSource // built by the preflight, until follow takes it
 }
 
-// builtSource is a chain's source and what closes it.
+// builtSource is a chain's source, what closes it, and what the chain's
+// configuration writes to the database before it is followed (a Bitcoin
+// chain's collections), if anything.
 type builtSource struct {
 	src   chainSource
 	close func()
+	sync  func(context.Context, *store.Store) error
 }
 
-func (c *chainRun) buildSource(ctx context.Context) (builtSource, error) {
-	src, closeSrc, err := c.build(ctx)
-	return builtSource{src, closeSrc}, err
+func (c *chainRun) buildSource(ctx context.Context) (builtSource, error) { return c.build(ctx) }
+
+// takePrebuilt hands over the preflight's source, once.
+func (c *chainRun) takePrebuilt() *builtSource {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.prebuilt
+	c.prebuilt = nil
+	return b
+}
+
+// preflight asks every chain's providers once, together, before anything
+// is touched: a chain whose providers serve another network, or answer
+// what herald cannot use, stops start-up here — no database created, no
+// migration applied. A chain whose providers do not answer yet is left to
+// follow, which asks again for index.startup_timeout while the chain is
+// STARTING in _meta (that needs the database).
+func preflight(ctx context.Context, chains []*chainRun, log *slog.Logger) error {
+	errs := make([]error, len(chains))
+	var wg sync.WaitGroup
+	for i, c := range chains {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := c.build(ctx)
+			switch {
+			case err == nil:
+				c.mu.Lock()
+				c.prebuilt = &b
+				c.mu.Unlock()
+			case errors.Is(err, provider.ErrNoneAnswered) && ctx.Err() == nil:
+				log.Warn("chain's providers not answering yet; asking again once started", "chain", c.name, "err", err)
+			default:
+				errs[i] = fmt.Errorf("%s (%s): %w", c.key, c.name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		closePrebuilt(chains)
+		return err
+	}
+	return nil
+}
+
+// closePrebuilt closes the sources the preflight built and no follow took.
+func closePrebuilt(chains []*chainRun) {
+	for _, c := range chains {
+		if b := c.takePrebuilt(); b != nil {
+			b.close()
+		}
+	}
 }
 
 func (c *chainRun) source() chainSource {
@@ -171,6 +233,16 @@ func (c *chainRun) source() chainSource {
 // chain that cannot be built stops the process, and the chains already
 // running are closed with it: nothing runs half-configured.
 func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.Logger) ([]*chainRun, []actor, error) {
+	chains, m, err := configuredChains(cfg, reg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return chains, chainActors(cfg, chains, st, m, log), nil
+}
+
+// configuredChains is one chainRun per configured chain, built by nothing
+// yet, and the indexer's metrics.
+func configuredChains(cfg Config, reg prometheus.Registerer, log *slog.Logger) ([]*chainRun, *indexer.Metrics, error) {
 	m, err := indexer.NewMetrics(reg)
 	if err != nil {
 		return nil, nil, err
@@ -179,35 +251,34 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 	for i, bc := range cfg.Bitcoin {
 		chains = append(chains, &chainRun{
 			key: fmt.Sprintf("bitcoin[%d]", i), name: bc.Name, fc: bc.FollowerConfig(),
-			build: func(ctx context.Context) (chainSource, func(), error) {
+			build: func(ctx context.Context) (builtSource, error) {
 				chain, err := bitcoin.New(ctx, bc, log.With("chain", bc.Name), bitcoin.WithNoticeHook(func(chain string, _ int64, n bitcoin.Notice) {
 					m.Skipped(chain, n.Kind)
 				}))
 				if err != nil {
-					return nil, nil, err
+					return builtSource{}, err
 				}
 				var cols []store.Collection
 				for _, c := range chain.Collections() {
 					cols = append(cols, store.Collection{Name: c.Name, Creator: c.Address.EncodeAddress(), MinFeeSats: c.MinFeeSats, MinConfirmations: c.MinConfirmations})
 				}
-				if err := st.SyncCollections(ctx, bc.Name, cols); err != nil {
-					return nil, nil, err
-				}
-				return chain, func() {}, nil
+				return builtSource{src: chain, close: func() {}, sync: func(ctx context.Context, st *store.Store) error {
+					return st.SyncCollections(ctx, bc.Name, cols)
+				}}, nil
 			},
 		})
 	}
 	for i, ec := range cfg.EVM {
 		chains = append(chains, &chainRun{
 			key: fmt.Sprintf("evm[%d]", i), name: ec.Name, fc: ec.FollowerConfig(),
-			build: func(ctx context.Context) (chainSource, func(), error) {
+			build: func(ctx context.Context) (builtSource, error) {
 				chain, err := evm.New(ctx, ec, log.With("chain", ec.Name), evm.WithMalformedHook(func(e *evm.MalformedLogError) {
 					m.Skipped(ec.Name, "malformed "+e.Event)
 				}))
 				if err != nil {
-					return nil, nil, err
+					return builtSource{}, err
 				}
-				return chain, chain.Close, nil
+				return builtSource{src: chain, close: chain.Close}, nil
 			},
 		})
 	}
@@ -219,10 +290,17 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 			m.Skipping(ec.Name, "malformed "+sig)
 		}
 	}
-	var actors []actor
 	for _, c := range chains {
 		c.status = indexer.NewStatus(c.name, cfg.Index.StallAfter, nil)
 		m.Chain(c.name)
+	}
+	return chains, m, nil
+}
+
+// chainActors follow each chain and report its state, on st.
+func chainActors(cfg Config, chains []*chainRun, st *store.Store, m *indexer.Metrics, log *slog.Logger) []actor {
+	var actors []actor
+	for _, c := range chains {
 		actors = append(actors,
 			actor{name: "indexer " + c.name, run: func(ctx context.Context) error {
 				return follow(ctx, c, cfg.Index.StartupTimeout, st, m, log)
@@ -232,30 +310,41 @@ func indexers(cfg Config, st *store.Store, reg prometheus.Registerer, log *slog.
 			}},
 		)
 	}
-	return chains, actors, nil
+	return actors
 }
 
 // follow builds a chain and follows it until ctx ends. A chain stopped for
 // good (a reorg deeper than its window) stays stopped, saying so in its
 // state, while the process and its other chains go on.
 func follow(ctx context.Context, c *chainRun, startupTimeout time.Duration, st *store.Store, m *indexer.Metrics, log *slog.Logger) error {
-	b, err := indexer.Build(ctx, startupTimeout, nil, func(err error) {
-		c.status.StartFailed(err)
-		log.Warn("chain not started; retrying", "chain", c.name, "err", err)
-	}, c.buildSource)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
+	var b builtSource
+	if pre := c.takePrebuilt(); pre != nil {
+		b = *pre
+	} else {
+		var err error
+		b, err = indexer.Build(ctx, startupTimeout, nil, func(err error) {
+			c.status.StartFailed(err)
+			log.Warn("chain not started; retrying", "chain", c.name, "err", err)
+		}, c.buildSource)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("%s (%s): %w", c.key, c.name, err)
 		}
-		return fmt.Errorf("%s (%s): %w", c.key, c.name, err)
 	}
 	defer b.close()
+	if b.sync != nil {
+		if err := b.sync(ctx, st); err != nil {
+			return fmt.Errorf("%s (%s): %w", c.key, c.name, err)
+		}
+	}
 	c.mu.Lock()
 	c.src = b.src
 	c.mu.Unlock()
 	c.status.Running()
 	f := indexer.NewFollower(c.fc, b.src, st, log, indexer.Observers(m.Observer(), c.status.Observer()))
-	err = f.Run(ctx)
+	err := f.Run(ctx)
 	if errors.Is(err, indexer.ErrReorgTooDeep) {
 		c.status.Stopped(err)
 		log.Error("chain stopped; the other chains go on", "chain", c.name, "err", err)

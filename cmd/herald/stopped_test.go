@@ -60,8 +60,8 @@ func TestDeepReorgStopsTheChainNotTheProcess(t *testing.T) {
 	c := &chainRun{
 		key: "bitcoin[0]", name: "deep", status: indexer.NewStatus("deep", time.Minute, nil),
 		fc: indexer.Config{Chain: "deep", StartHeight: 1, ReorgWindow: 1, BatchSize: 10},
-		build: func(context.Context) (chainSource, func(), error) {
-			return forked{storetest.Chain(1, 3, storetest.Hash("g"), "other")}, func() {}, nil
+		build: func(context.Context) (builtSource, error) {
+			return builtSource{src: forked{storetest.Chain(1, 3, storetest.Hash("g"), "other")}, close: func() {}}, nil
 		},
 	}
 	run, stop := context.WithCancel(ctx)

@@ -89,28 +89,12 @@ var metricName = regexp.MustCompile(`\bherald_[a-z0-9_]+\b`)
 func deployMetrics(t *testing.T) map[string]string {
 	t.Helper()
 	used := map[string]string{}
-	raw, err := os.ReadFile(filepath.Join(deployDir, "prometheus", "herald-rules.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rules struct {
-		Groups []struct {
-			Rules []struct {
-				Alert, Expr string
-			}
+	for _, r := range alertRules(t) {
+		for _, m := range metricName.FindAllString(r.Expr, -1) {
+			used[m] = "alert " + r.Alert
 		}
 	}
-	if err := yaml.Unmarshal(raw, &rules); err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range rules.Groups {
-		for _, r := range g.Rules {
-			for _, m := range metricName.FindAllString(r.Expr, -1) {
-				used[m] = "alert " + r.Alert
-			}
-		}
-	}
-	raw, err = os.ReadFile(filepath.Join(deployDir, "grafana", "herald.json"))
+	raw, err := os.ReadFile(filepath.Join(deployDir, "grafana", "herald.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,21 +252,6 @@ func TestDeployMetricsExist(t *testing.T) {
 // it; every herald command the runbooks give is one herald has, with flags
 // and arguments it takes.
 func TestRunbooksCoverEveryAlert(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(deployDir, "prometheus", "herald-rules.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rules struct {
-		Groups []struct {
-			Rules []struct {
-				Alert       string
-				Annotations map[string]string
-			}
-		}
-	}
-	if err := yaml.Unmarshal(raw, &rules); err != nil {
-		t.Fatal(err)
-	}
 	doc, err := os.ReadFile("../../docs/runbooks.md")
 	if err != nil {
 		t.Fatal(err)
@@ -293,25 +262,23 @@ func TestRunbooksCoverEveryAlert(t *testing.T) {
 		sections[name] = body
 	}
 	alerts := 0
-	for _, g := range rules.Groups {
-		for _, r := range g.Rules {
-			if r.Alert == "" {
-				continue
+	for _, r := range alertRules(t) {
+		if r.Alert == "" {
+			continue
+		}
+		alerts++
+		body, ok := sections[r.Alert]
+		if !ok {
+			t.Errorf("docs/runbooks.md has no section ### %s", r.Alert)
+			continue
+		}
+		for _, part := range []string{"**Means.**", "**Confirm.**", "**Usual causes.**", "**Fix.**", "**Escalate**"} {
+			if !strings.Contains(body, part) {
+				t.Errorf("the runbook of %s lacks %s", r.Alert, part)
 			}
-			alerts++
-			body, ok := sections[r.Alert]
-			if !ok {
-				t.Errorf("docs/runbooks.md has no section ### %s", r.Alert)
-				continue
-			}
-			for _, part := range []string{"**Means.**", "**Confirm.**", "**Usual causes.**", "**Fix.**", "**Escalate**"} {
-				if !strings.Contains(body, part) {
-					t.Errorf("the runbook of %s lacks %s", r.Alert, part)
-				}
-			}
-			if url := r.Annotations["runbook_url"]; !strings.HasSuffix(url, "docs/runbooks.md#"+strings.ToLower(r.Alert)) {
-				t.Errorf("%s's runbook_url is %q, want it to end in docs/runbooks.md#%s", r.Alert, url, strings.ToLower(r.Alert))
-			}
+		}
+		if url := r.Annotations["runbook_url"]; !strings.HasSuffix(url, "docs/runbooks.md#"+strings.ToLower(r.Alert)) {
+			t.Errorf("%s's runbook_url is %q, want it to end in docs/runbooks.md#%s", r.Alert, url, strings.ToLower(r.Alert))
 		}
 	}
 	if alerts == 0 {
@@ -353,4 +320,29 @@ func TestRunbooksCoverEveryAlert(t *testing.T) {
 	if commands == 0 {
 		t.Fatal("no herald command read from the runbooks")
 	}
+}
+
+type alertRule struct {
+	Alert, Expr string
+	Annotations map[string]string
+}
+
+// alertRules are the rules of deploy/prometheus/herald-rules.yml, every group's.
+func alertRules(t *testing.T) []alertRule {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(deployDir, "prometheus", "herald-rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct{ Rules []alertRule }
+	}
+	if err := yaml.Unmarshal(raw, &rules); err != nil {
+		t.Fatal(err)
+	}
+	var out []alertRule
+	for _, g := range rules.Groups {
+		out = append(out, g.Rules...)
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -134,6 +135,9 @@ func unavailable(err error) bool {
 			code == "57P01" || code == "57P02" || code == "57P03"
 	}
 	var netErr *net.OpError // a dial, read or write on the database's socket
-	return errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
+	// A socket deadline the driver reports without its OpError (an "i/o
+	// timeout" from a read cut short under load) is the database not
+	// answering in time too.
+	return errors.As(err, &netErr) || errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }

@@ -351,9 +351,13 @@ func TestBadInputNamesTheArgument(t *testing.T) {
 		{`{ player(address: "0xZZ") { xp } }`, "address"},
 		{`{ registrations(first: 5000) { totalCount } }`, "first"},
 		{`{ registrations(after: "garbage") { totalCount } }`, "after"},
+		{`{ registrations(last: 2, before: "garbage") { totalCount } }`, "before"},
+		{`{ registrations(last: 5000) { totalCount } }`, "last"},
+		{`{ registrations(first: 2, last: 2) { totalCount } }`, "last"},
+		{`{ player(address: "0x0000000000000000000000000000000000000001") { claims(last: 1, before: "garbage") { totalCount } } }`, "before"},
 	} {
 		resp := e.post(map[string]any{"query": tc.query})
-		if resp.code() != apierr.BadUserInput || !strings.Contains(resp.Errors[0].Message, tc.arg) {
+		if resp.code() != apierr.BadUserInput || !strings.Contains(resp.Errors[0].Message, tc.arg) || resp.Errors[0].Extensions["argument"] != tc.arg {
 			t.Errorf("%s: errors %+v, want BAD_USER_INPUT naming %q", tc.query, resp.Errors, tc.arg)
 		}
 	}

@@ -61,6 +61,21 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 	}
 	fast.query(`query($id: InscriptionID!) { nft(id: $id) { registrations(first: 2) { pageInfo { endCursor } } } }`, map[string]any{"id": a}, &first)
 	cursor := first.NFT.Registrations.PageInfo.EndCursor
+	// And the oldest of the NFT's, of a list and of an EVM list, to page
+	// backward from.
+	var ends struct {
+		NFT struct {
+			Registrations struct{ PageInfo struct{ StartCursor string } }
+		} `json:"nft"`
+		Registrations struct{ PageInfo struct{ EndCursor string } }
+		BadgeClaims   struct{ PageInfo struct{ EndCursor string } }
+	}
+	fast.query(`query($id: InscriptionID!) { nft(id: $id) { registrations(last: 1) { pageInfo { startCursor } } }
+		registrations(first: 3) { pageInfo { endCursor } } badgeClaims(first: 3) { pageInfo { endCursor } } }`, map[string]any{"id": a}, &ends)
+	oldest, listCursor, claimCursor := ends.NFT.Registrations.PageInfo.StartCursor, ends.Registrations.PageInfo.EndCursor, ends.BadgeClaims.PageInfo.EndCursor
+	if oldest == "" || listCursor == "" || claimCursor == "" {
+		t.Fatalf("no cursors to page backward from: %+v", ends)
+	}
 
 	reg := `__typename txid inscriptionId collectionName status isValid paidSats minFeeSats creator expiryHeight txIndex
 		collection { __typename chain name creator minFeeSats minConfirmations }
@@ -70,7 +85,7 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		record { __typename inscriptionId parent envelopeParents paidTo feeSats feeTxid timestamp unbound body block { height confirmations } }
 		lastUpdated { __typename chain height hash time }
 		registrations(first: 3) { __typename totalCount nodes { ` + reg + ` }
-			edges { __typename cursor node { txid status } } pageInfo { __typename hasNextPage endCursor startCursor } }`
+			edges { __typename cursor node { txid status } } pageInfo { __typename hasNextPage hasPreviousPage endCursor startCursor } }`
 	unknown := nftID(99)
 	type queryCase struct {
 		name  string
@@ -119,7 +134,39 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 			edges { cursor node { tokenId } } pageInfo { hasNextPage endCursor } } }`, nil},
 		{"badge claims by tier and season", `{ badgeClaims(where: {tier: [PARTICIPATION, COMMON, RARE], season: "1", player: "` + storetest.Address(1) + `"}, first: 10) { totalCount nodes { tokenId tier } }
 			t: badgeClaims(where: {tokenId: "3"}, first: 1) { nodes { tokenId } } }`, nil},
+		{"backward pages of an NFT", `query($ids: [InscriptionID!]!, $before: String, $after: String) { nfts(ids: $ids) {
+			l1: registrations(last: 2) { totalCount nodes { txid } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+			l2: registrations(last: 2, before: $after) { nodes { txid } pageInfo { hasNextPage hasPreviousPage startCursor } }
+			w: registrations(first: 5, after: $after, before: $before) { nodes { txid } pageInfo { hasNextPage hasPreviousPage } }
+			lw: registrations(last: 1, after: $after, before: $before) { edges { cursor node { txid } } pageInfo { hasNextPage hasPreviousPage } }
+			f: registrations(first: 1, after: $after) { pageInfo { hasPreviousPage hasNextPage } }
+			v: registrations(last: 3, status: [VALID]) { nodes { txid status } pageInfo { hasPreviousPage } }
+			n: registrations(first: null, last: 0) { nodes { txid } pageInfo { hasPreviousPage hasNextPage startCursor } } } }`,
+			map[string]any{"ids": []string{a, b, a, unknown}, "before": oldest, "after": cursor}},
+		{"backward, with variables", `query($id: InscriptionID!, $f: Int, $l: Int, $b: String) { nft(id: $id) { registrations(first: $f, last: $l, before: $b) {
+			nodes { txid } pageInfo { hasNextPage hasPreviousPage } } } }`, map[string]any{"id": a, "l": 3, "b": cursor}},
+		{"a list backward", `query($before: String) { registrations(last: 2, before: $before) { totalCount nodes { txid } edges { cursor }
+			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+			end: registrations(last: 2, orderBy: BLOCK_ASC) { nodes { txid } pageInfo { hasNextPage hasPreviousPage } }
+			lone: registrations(last: 3, where: {status: VALID}) { pageInfo { hasPreviousPage } } }`, map[string]any{"before": listCursor}},
+		{"a list's window", `query($after: String, $before: String) { registrations(first: 10, after: $after, before: $before) { nodes { txid } pageInfo { hasNextPage hasPreviousPage } }
+			b: registrations(last: 1, after: $after, before: $before) { nodes { txid } pageInfo { hasNextPage hasPreviousPage } } }`,
+			map[string]any{"after": listCursor, "before": oldest}},
+		{"EVM lists backward", `query($c: String) { usedNullifiers(last: 2) { nodes { nullifier } pageInfo { hasPreviousPage hasNextPage startCursor } }
+			badgeClaims(last: 2, before: $c) { nodes { tokenId } pageInfo { hasPreviousPage hasNextPage } }
+			f: badgeClaims(first: 2, after: $c) { nodes { tokenId } pageInfo { hasPreviousPage hasNextPage } }
+			reuseAttempts(last: 3, orderBy: BLOCK_ASC) { totalCount nodes { txHash } pageInfo { hasPreviousPage } } }`, map[string]any{"c": claimCursor}},
+		// The schema's default for first (100) is over this gateway's
+		// largest page: it does not apply with last.
+		{"last alone", `{ registrations(last: 3) { nodes { txid } } nft(id: "` + a + `") { registrations(last: 2) { nodes { txid } } } }`, nil},
 		// gqlgen's own: errors and fields the fast path does not know.
+		{"first and last", `{ registrations(first: 2, last: 2) { totalCount } }`, nil},
+		{"first and last, as variables", `query($id: InscriptionID!, $f: Int, $l: Int) { nft(id: $id) { registrations(first: $f, last: $l) { totalCount } } }`,
+			map[string]any{"id": a, "f": 1, "l": 1}},
+		{"a list's bad before", `{ registrations(last: 2, before: "garbage") { totalCount } }`, nil},
+		{"bad before", `{ nft(id: "` + a + `") { registrations(before: "garbage") { totalCount } } }`, nil},
+		{"a list's last too large", `{ registrations(last: 51) { totalCount } }`, nil},
+		{"negative last", `{ nft(id: "` + a + `") { registrations(last: -1) { totalCount } } }`, nil},
 		{"a bad address", `query($w: NullifierFilter) { usedNullifiers(where: $w, first: 2) { totalCount } }`, map[string]any{"w": map[string]any{"player": "0x12"}}},
 		{"a list's bad cursor", `{ registrations(after: "garbage") { totalCount } }`, nil},
 		{"a list page too large", `{ registrations(first: 51) { totalCount } }`, nil},
@@ -136,7 +183,8 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		{"another root field", `{ nft(id: "` + a + `") { id } _meta { chains { chain } } }`, nil},
 	}
 	gqlgens := []string{"bad id", "too many ids", "bad cursor", "page too large", "negative page", "a registration's record", "a record's problems", "another root field",
-		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs", "a bad address"}
+		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs", "a bad address",
+		"first and last", "first and last, as variables", "a list's bad before", "bad before", "a list's last too large", "negative last"}
 	for _, c := range cases {
 		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
 		want := rawPost(t, generated, body)

@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -12,20 +10,12 @@ import (
 )
 
 // A cursor that decodes but that no list handed out — the right number of
-// values, of the wrong kinds — is ErrBadCursor on every list, never a
-// database error: a client cannot tell one from its own mistake, and the
-// gateway would answer it as its own failure.
+// values, of the wrong kinds — is ErrBadCursor on every list, as after or
+// as before, never a database error: a client cannot tell one from its own
+// mistake, and the gateway would answer it as its own failure.
 func TestForgedCursorsAreBadCursors(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
-	forge := func(n int, v string) string {
-		values := make([]string, n)
-		for i := range values {
-			values[i] = v
-		}
-		b, _ := json.Marshal(values)
-		return base64.RawURLEncoding.EncodeToString(b)
-	}
 	lists := map[string]func(store.Page) error{
 		"registrations": func(p store.Page) error { _, err := st.Registrations(ctx, store.RegistrationFilter{}, p); return err },
 		"registrations of NFTs": func(p store.Page) error {
@@ -43,9 +33,18 @@ func TestForgedCursorsAreBadCursors(t *testing.T) {
 	for name, list := range lists {
 		for n := 1; n <= 6; n++ {
 			for _, v := range []string{"abc", "99999999999999999999999999", "1\x00", "2026-13-45", ""} {
-				err := list(store.Page{First: 5, After: forge(n, v)})
-				if err != nil && !errors.Is(err, store.ErrBadCursor) {
-					t.Errorf("%s, a cursor of %d × %q: %v, want ErrBadCursor or a page", name, n, v, err)
+				c := forgeCursor(n, v)
+				// As after and as before, paging either way, beyond the
+				// cursor asked for too.
+				for _, p := range []store.Page{
+					{First: 5, After: c}, {First: 5, Before: c}, {Backward: true, Last: 5, Before: c, WithBeyond: true},
+					{Backward: true, Last: 5, After: c}, {First: 5, After: c, WithBeyond: true},
+				} {
+					err := list(p)
+					var ce *store.CursorError
+					if err != nil && (!errors.Is(err, store.ErrBadCursor) || !errors.As(err, &ce)) {
+						t.Errorf("%s, %+v, a cursor of %d × %q: %v, want ErrBadCursor or a page", name, p, n, v, err)
+					}
 				}
 			}
 		}

@@ -10,8 +10,9 @@ import (
 	"github.com/herald-indexer/herald/store/storetest"
 )
 
-// TestListPagesReadByIndex: every list's first page and the next one, by
-// each filter and in each order, read about as many rows as they return —
+// TestListPagesReadByIndex: every list's first page and the next one, its
+// last page and the one before, by each filter and in each order, read
+// about as many rows as they return —
 // by an index in the list's order, never sorting the rows that match.
 func TestListPagesReadByIndex(t *testing.T) {
 	ctx := context.Background()
@@ -118,9 +119,18 @@ func TestListPagesReadByIndex(t *testing.T) {
 			if _, err := l.page(store.Page{First: first, Desc: desc, After: cs[first-1]}); err != nil {
 				t.Fatalf("%s, next page: %v", name, err)
 			}
+			// Backward from the end, and the page before that with what
+			// lies past its cursor: the same index, read the other way.
+			bs, err := l.page(store.Page{Backward: true, Last: first, Desc: desc})
+			if err != nil || len(bs) != first {
+				t.Fatalf("%s, last page: %d rows, %v", name, len(bs), err)
+			}
+			if _, err := l.page(store.Page{Backward: true, Last: first, Before: bs[0], Desc: desc, WithBeyond: true}); err != nil {
+				t.Fatalf("%s, the page before the last: %v", name, err)
+			}
 			qs := rec.take()
-			if len(qs) != 2 {
-				t.Fatalf("%s: recorded %d statements, want 2", name, len(qs))
+			if len(qs) != 5 {
+				t.Fatalf("%s: recorded %d statements, want 5", name, len(qs))
 			}
 			for _, q := range qs {
 				explain(t, writer, q).walk(func(n planNode) {

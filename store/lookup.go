@@ -94,51 +94,64 @@ func prefixed(prefix, columns string) string {
 }
 
 // RegistrationsOfNFTs returns the same page of each NFT's registration
-// attempts (newest first), aligned with ids, in one statement (and, with
-// p.WithTotal, their counts in another at the same time).
+// attempts (p.Desc: newest first), aligned with ids, in one statement (and,
+// with p.WithTotal and p.WithBeyond, their counts and what lies beyond the
+// page's cursor in others at the same time). An id asked for twice is read
+// once.
 func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []string, p Page) ([]PageOf[Registration], error) {
 	out := make([]PageOf[Registration], len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	first := min(max(p.First, 0), MaxPageSize)
-	var conds []string
-	var args []any
-	args = append(args, pgdialect.Array(ids))
-	if len(status) > 0 {
-		conds = append(conds, "status IN (?)")
-		args = append(args, bun.In(status))
+	w, err := p.window(len(registrationOrder.columns), nil)
+	if err != nil {
+		return nil, err
 	}
-	if p.After != "" {
-		after, err := decodeCursor(p.After, len(registrationOrder.columns))
-		if err != nil {
-			return nil, err
+	at := make(map[string][]int, len(ids))
+	var distinct []string
+	for i, id := range ids {
+		if at[id] == nil {
+			distinct = append(distinct, id)
 		}
-		conds = append(conds, "(block_height, tx_index, txid, collection) < (?, ?, ?, ?)")
-		args = append(args, after...)
+		at[id] = append(at[id], i)
 	}
-	where := ""
-	for _, c := range conds {
-		where += " AND " + c
+	columns := registrationOrder.columns
+	// where is the registrations of k.id the page reads, with extra
+	// conditions.
+	where := func(extra ...cond) (string, []any) {
+		sql, args := "inscription_id = k.id", []any{}
+		if len(status) > 0 {
+			sql += " AND status IN (?)"
+			args = append(args, bun.In(status))
+		}
+		for _, c := range extra {
+			sql += " AND " + c.sql
+			args = append(args, c.args...)
+		}
+		return sql, args
 	}
-	args = append(args, first+1)
+	conds, args := where(w.bounds(columns)...)
+	order := strings.Join(columns, w.order()+", ") + w.order()
 	q := `SELECT ` + registrationColumns + ` FROM unnest(?::text[]) AS k(id)
 		CROSS JOIN LATERAL (
-			SELECT * FROM registrations WHERE inscription_id = k.id` + where + `
-			ORDER BY block_height DESC, tx_index DESC, txid DESC, collection DESC
+			SELECT * FROM registrations WHERE ` + conds + `
+			ORDER BY ` + order + `
 			LIMIT ?) r`
-	// The count, when asked for, is read at the same time, on another
-	// connection: from the NFT summaries, a few rows per NFT.
+	args = append(append([]any{pgdialect.Array(distinct)}, args...), w.n+1)
+	// The count and the rows beyond the cursor, when asked for, are read at
+	// the same time, on other connections: the count from the NFT
+	// summaries, a few rows per NFT.
 	type count struct {
 		ID string `bun:"inscription_id"`
 		N  int    `bun:"n"`
 	}
 	var counts []count
+	beyond := map[string]bool{}
 	g, gctx := errgroup.WithContext(ctx)
 	if p.WithTotal {
 		g.Go(func() error {
 			q := s.db.NewSelect().Model((*nftSummary)(nil)).ColumnExpr("inscription_id, sum(registrations) AS n").
-				Where("inscription_id IN (?)", bun.In(ids)).GroupExpr("inscription_id")
+				Where("inscription_id IN (?)", bun.In(distinct)).GroupExpr("inscription_id")
 			if len(status) > 0 {
 				q = q.Where("status IN (?)", bun.In(status))
 			}
@@ -148,41 +161,64 @@ func (s *Store) RegistrationsOfNFTs(ctx context.Context, ids []string, status []
 			return nil
 		})
 	}
+	probe, probed := w.beyond(columns)
+	probed = probed && p.WithBeyond
+	if probed {
+		g.Go(func() error {
+			conds, args := where(probe)
+			rs, err := s.db.QueryContext(gctx, `SELECT k.id FROM unnest(?::text[]) AS k(id)
+				CROSS JOIN LATERAL (SELECT FROM registrations WHERE `+conds+`
+					ORDER BY `+strings.Join(columns, w.beyondOrder()+", ")+w.beyondOrder()+` LIMIT 1) b`, append([]any{pgdialect.Array(distinct)}, args...)...)
+			if err != nil {
+				return fmt.Errorf("registrations of NFTs beyond the cursor: %w", err)
+			}
+			defer rs.Close()
+			for rs.Next() {
+				var id string
+				if err := rs.Scan(&id); err != nil {
+					return fmt.Errorf("registrations of NFTs beyond the cursor: %w", err)
+				}
+				beyond[id] = true
+			}
+			return rs.Err()
+		})
+	}
 	rows, err := s.scanRegistrations(gctx, q, args...)
 	if err != nil {
-		_ = g.Wait()
-		if p.After != "" && badCursorValue(err) {
-			return nil, ErrBadCursor
+		// Another statement that refused a cursor first cancels this one.
+		werr := g.Wait()
+		if (w.after != nil || w.before != nil) && (badCursorValue(err) || badCursorValue(werr)) {
+			return nil, w.blame(columns, func(c cond) bool {
+				_, err := s.db.ExecContext(ctx, `SELECT FROM registrations WHERE `+c.sql+` LIMIT 0`, c.args...)
+				return badCursorValue(err)
+			})
 		}
 		return nil, fmt.Errorf("registrations of NFTs: %w", err)
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*PageOf[Registration], len(ids))
+	// Each NFT's rows are a run of the statement's, in fetch order.
+	byID := make(map[string]*PageOf[Registration], len(distinct))
+	for _, id := range distinct {
+		byID[id] = &PageOf[Registration]{}
+	}
 	for _, r := range rows {
 		pg := byID[r.InscriptionID]
-		if pg == nil {
-			pg = &PageOf[Registration]{}
-			byID[r.InscriptionID] = pg
-		}
-		if len(pg.Rows) == first {
-			pg.HasNext = true
-			continue
-		}
 		pg.Rows = append(pg.Rows, r)
-		pg.Cursors = append(pg.Cursors, encodeCursor(registrationOrder.values(&r)))
 	}
 	for _, c := range counts {
-		pg := byID[c.ID]
-		if pg == nil {
-			pg = &PageOf[Registration]{}
-			byID[c.ID] = pg
-		}
-		pg.Total = c.N
+		byID[c.ID].Total = c.N
 	}
-	for i, id := range ids {
-		if pg := byID[id]; pg != nil {
+	for id, pg := range byID {
+		var more bool
+		pg.Rows, more = settle(w, pg.Rows)
+		pg.HasNext, pg.HasPrevious = w.flags(more, probed, beyond[id])
+		pg.Cursors = make([]string, len(pg.Rows))
+		for i := range pg.Rows {
+			pg.Cursors[i] = encodeCursor(registrationOrder.values(&pg.Rows[i]))
+		}
+		for _, i := range at[id] {
 			out[i] = *pg
 		}
 	}

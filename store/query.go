@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,27 +23,68 @@ import (
 // MaxPageSize bounds every list, whatever a caller asks.
 const MaxPageSize = 1000
 
-// ErrBadCursor reports an `after` cursor that this list did not hand out.
+// ErrBadCursor reports a cursor that this list did not hand out; the
+// error is a *CursorError, which names the argument.
 var ErrBadCursor = errors.New("invalid cursor")
 
-// Page asks for one page of a list.
+// CursorError is ErrBadCursor for one of a page's cursors.
+type CursorError struct {
+	// Argument is "after" or "before".
+	Argument string
+}
+
+func (e *CursorError) Error() string { return e.Argument + ": " + ErrBadCursor.Error() }
+func (e *CursorError) Unwrap() error { return ErrBadCursor }
+
+// Page asks for one page of a list: the First rows after After (from the
+// list's start without it), or, Backward, the Last rows before Before (up
+// to the list's end without it). Either cursor may also bound the other
+// direction's page: rows after After and before Before. Rows come in the
+// list's order whichever way it is read, and a cursor names a row's
+// position whichever page handed it out, so a forward page's cursor works
+// as Before and a backward page's as After.
 type Page struct {
 	First int
 	// After is a cursor from an earlier page; empty for the first page.
 	After string
+	// Backward reads Last rows ending before Before.
+	Backward bool
+	Last     int
+	// Before is a cursor from an earlier page; empty for the list's end.
+	Before string
 	// Desc orders newest first.
 	Desc bool
 	// WithTotal also counts every row matching the filter (one more
 	// statement: only when the client asked for totalCount).
 	WithTotal bool
+	// WithBeyond also finds out exactly whether rows lie beyond the
+	// cursor the page starts from — at or before After paging forward
+	// (HasPrevious), at or after Before paging backward (HasNext) — one
+	// more statement, only when the client asked for that flag. Without
+	// it that flag is true whenever the cursor is given (the row it names
+	// is there, unless a reorg took it away), as Relay allows.
+	WithBeyond bool
+}
+
+// size is how many rows p asks for, within MaxPageSize.
+func (p Page) size() int {
+	n := p.First
+	if p.Backward {
+		n = p.Last
+	}
+	return min(max(n, 0), MaxPageSize)
 }
 
 // PageOf is one page of rows with each row's cursor.
 type PageOf[T any] struct {
 	Rows    []T
 	Cursors []string
-	HasNext bool
-	Total   int
+	// HasNext: rows follow the page in the list's order. HasPrevious: rows
+	// precede it. Each is exact in the direction the page was read (one
+	// row more was read), and beyond its starting cursor as Page.WithBeyond
+	// says.
+	HasNext, HasPrevious bool
+	Total                int
 }
 
 // Span filters rows by chain, height and time; AsOf reads the list as it was
@@ -144,55 +186,207 @@ func lead(c fixed) []fixed {
 	return []fixed{c}
 }
 
+// window is how a page reads its list: the bounds its cursors set, and
+// the order it fetches rows in.
+type window struct {
+	n        int
+	backward bool
+	desc     bool
+	// after and before are the cursors' values, the lead columns' first;
+	// nil when not given.
+	after, before []any
+}
+
+// window decodes p's cursors for a keyset of n columns, after the values
+// of the lead columns.
+func (p Page) window(n int, lead []any) (window, error) {
+	w := window{n: p.size(), backward: p.Backward, desc: p.Desc}
+	for _, c := range []struct {
+		arg, cursor string
+		into        *[]any
+	}{{"after", p.After, &w.after}, {"before", p.Before, &w.before}} {
+		if c.cursor == "" {
+			continue
+		}
+		values, err := decodeCursor(c.cursor, n)
+		if err != nil {
+			return w, &CursorError{Argument: c.arg}
+		}
+		*c.into = append(slices.Clone(lead), values...)
+	}
+	return w, nil
+}
+
+// cond is a WHERE condition and its arguments.
+type cond struct {
+	sql  string
+	args []any
+}
+
+func compare(columns []string, op string, values []any) cond {
+	return cond{"(" + strings.Join(columns, ", ") + ") " + op + " (" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")", values}
+}
+
+// ops are the comparisons of a row that follows, and of one that precedes,
+// a position in the list's order.
+func (w window) ops() (follows, precedes string) {
+	if w.desc {
+		return "<", ">"
+	}
+	return ">", "<"
+}
+
+// bounds are the conditions the cursors set on columns.
+func (w window) bounds(columns []string) []cond {
+	follows, precedes := w.ops()
+	var cs []cond
+	if w.after != nil {
+		cs = append(cs, compare(columns, follows, w.after))
+	}
+	if w.before != nil {
+		cs = append(cs, compare(columns, precedes, w.before))
+	}
+	return cs
+}
+
+// order is the direction rows are fetched in: the list's, reversed when
+// paging backward (the rows nearest Before first).
+func (w window) order() string {
+	if w.desc != w.backward {
+		return " DESC"
+	}
+	return " ASC"
+}
+
+// beyond is the condition of the rows past the cursor the page starts
+// from: at or before After paging forward, at or after Before paging
+// backward. False when that cursor is not given: nothing lies beyond the
+// list's own end.
+func (w window) beyond(columns []string) (cond, bool) {
+	follows, precedes := w.ops()
+	switch {
+	case w.backward && w.before != nil:
+		return compare(columns, follows+"=", w.before), true
+	case !w.backward && w.after != nil:
+		return compare(columns, precedes+"=", w.after), true
+	}
+	return cond{}, false
+}
+
+// beyondOrder is the order that reads the rows beyond the starting cursor
+// nearest it first: by the index, one row at most (the cursor's own, most
+// often). Not EXISTS, whose ORDER BY and LIMIT PostgreSQL drops: it then
+// estimates a row comparison by its first column, and read 40,000 holdings
+// from the start of the table to find the one past a cursor at its end.
+func (w window) beyondOrder() string {
+	if w.desc != w.backward {
+		return " ASC"
+	}
+	return " DESC"
+}
+
+// settle turns the rows fetched (at most n+1, in fetch order) into the
+// page's rows in the list's order, and reports whether there were more.
+func settle[T any](w window, rows []T) ([]T, bool) {
+	more := len(rows) > w.n
+	if more {
+		rows = rows[:w.n]
+	}
+	if w.backward {
+		slices.Reverse(rows)
+	}
+	return rows, more
+}
+
+// flags are a page's HasNext and HasPrevious: more is whether rows lie
+// past the page in the direction it was read; beyond, when the page was
+// asked for WithBeyond, whether rows lie past its starting cursor.
+func (w window) flags(more bool, probed, beyond bool) (next, previous bool) {
+	start := w.after
+	if w.backward {
+		start = w.before
+	}
+	far := start != nil && (beyond || !probed)
+	if w.backward {
+		return far, more
+	}
+	return more, far
+}
+
+// blame names the cursor PostgreSQL refused a value of: the only one
+// given, else the one whose bound alone refuses (a statement that reads
+// no row, run only on this error's path).
+func (w window) blame(columns []string, refuses func(cond) bool) error {
+	if w.after != nil && (w.before == nil || refuses(compare(columns, "=", w.after))) {
+		return &CursorError{Argument: "after"}
+	}
+	return &CursorError{Argument: "before"}
+}
+
 // list runs one keyset-paginated query. filter adds the WHERE clauses; the
-// count, when asked for, uses the same filter without the cursor. by are
+// count, when asked for, uses the same filter without the cursors. by are
 // columns the filter holds to one value, put before the order's own in the
-// ORDER BY and the cursor's comparison: the same rows in the same order.
+// ORDER BY and the cursors' comparisons: the same rows in the same order.
 // PostgreSQL estimates a row comparison by its first column alone; a
 // keyset that starts with a column of few values (a chain) looks to match
 // almost nothing, and the planner then reads the list's own index past
 // every other holder's rows (616 ms for a holder's second page of 10
 // badges among 200,000) instead of the holder's (0.1 ms).
+//
+// A backward page reads the same index the other way: the rows before
+// Before nearest first, one more than asked, turned back to the list's
+// order.
 func list[T any](ctx context.Context, db bun.IDB, filter func(*bun.SelectQuery) *bun.SelectQuery, key keyset[T], p Page, by ...fixed) (PageOf[T], error) {
 	var out PageOf[T]
-	first := min(max(p.First, 0), MaxPageSize)
-	q := filter(db.NewSelect().Model(&out.Rows))
-	op, dir := ">", " ASC"
-	if p.Desc {
-		op, dir = "<", " DESC"
-	}
 	columns := key.columns
+	var lead []any
 	if len(by) > 0 {
 		columns = nil
 		for _, f := range by {
 			columns = append(columns, f.column)
+			lead = append(lead, f.value)
 		}
 		columns = append(columns, key.columns...)
 	}
-	if p.After != "" {
-		args, err := decodeCursor(p.After, len(key.columns))
-		if err != nil {
-			return out, err
-		}
-		var lead []any
-		for _, f := range by {
-			lead = append(lead, f.value)
-		}
-		args = append(lead, args...)
-		q = q.Where("("+strings.Join(columns, ", ")+") "+op+" ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+	w, err := p.window(len(key.columns), lead)
+	if err != nil {
+		return out, err
 	}
+	where := func(q *bun.SelectQuery, cs ...cond) *bun.SelectQuery {
+		for _, c := range cs {
+			q = q.Where(c.sql, c.args...)
+		}
+		return q
+	}
+	q := where(filter(db.NewSelect().Model(&out.Rows)), w.bounds(columns)...)
 	for _, c := range columns {
-		q = q.OrderExpr(c + dir)
+		q = q.OrderExpr(c + w.order())
 	}
-	if err := q.Limit(int64(first + 1)).Scan(ctx); err != nil {
-		if p.After != "" && badCursorValue(err) {
-			return out, ErrBadCursor
+	if err := q.Limit(int64(w.n + 1)).Scan(ctx); err != nil {
+		if (w.after != nil || w.before != nil) && badCursorValue(err) {
+			return out, w.blame(columns, func(c cond) bool {
+				_, err := where(filter(db.NewSelect().Model((*T)(nil))), c).Limit(0).Exec(ctx)
+				return badCursorValue(err)
+			})
 		}
 		return out, fmt.Errorf("list %T: %w", out.Rows, err)
 	}
-	if len(out.Rows) > first {
-		out.Rows, out.HasNext = out.Rows[:first], true
+	var more, beyond bool
+	out.Rows, more = settle(w, out.Rows)
+	probe, probed := w.beyond(columns)
+	probed = probed && p.WithBeyond
+	if probed {
+		q := where(filter(db.NewSelect().Model((*T)(nil))), probe).ColumnExpr("1")
+		for _, c := range columns {
+			q = q.OrderExpr(c + w.beyondOrder())
+		}
+		var found []int
+		if err := q.Limit(1).Scan(ctx, &found); err != nil {
+			return out, fmt.Errorf("list %T: rows beyond the cursor: %w", out.Rows, err)
+		}
+		beyond = len(found) > 0
 	}
+	out.HasNext, out.HasPrevious = w.flags(more, probed, beyond)
 	out.Cursors = make([]string, len(out.Rows))
 	for i := range out.Rows {
 		out.Cursors[i] = encodeCursor(key.values(&out.Rows[i]))

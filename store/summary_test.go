@@ -238,7 +238,8 @@ func explain(t *testing.T, s *store.Store, query string) planNode {
 }
 
 // TestNFTStatusReadsAFewRowsWhateverTheRegistrations: an NFT with 20,000
-// registrations answers its status and its first two pages of 20 reading
+// registrations answers its status, its first two pages of 20 and its last
+// two (backward) reading
 // about as many rows as the answer has — by index, never counting or
 // sorting its registrations.
 func TestNFTStatusReadsAFewRowsWhateverTheRegistrations(t *testing.T) {
@@ -304,11 +305,30 @@ func TestNFTStatusReadsAFewRowsWhateverTheRegistrations(t *testing.T) {
 		t.Fatalf("next page: %d rows, want 20", len(next[0].Rows))
 	}
 	pages = append(pages, rec.take()...)
-	if len(status) == 0 || len(pages) < 3 {
-		t.Fatalf("test is blind: recorded %d status and %d page statements", len(status), len(pages))
+	// The oldest 20, and the 20 before the next page with what lies past
+	// its cursor: the index read the other way (or, next to the newest
+	// block, the list's own).
+	last, err := reader.RegistrationsOfNFTs(ctx, []string{busy}, nil, store.Page{Backward: true, Last: 20, Desc: true})
+	if err != nil || len(last[0].Rows) != 20 || !last[0].HasPrevious || last[0].HasNext {
+		t.Fatalf("last page: %+v, %v", last, err)
+	}
+	before, err := reader.RegistrationsOfNFTs(ctx, []string{busy}, []string{string(store.StatusValid)},
+		store.Page{Backward: true, Last: 20, Before: next[0].Cursors[0], Desc: true, WithBeyond: true})
+	valid := 0 // of the first page: those before the next
+	for _, r := range first[0].Rows {
+		if r.Status == store.StatusValid {
+			valid++
+		}
+	}
+	if err != nil || len(before[0].Rows) != valid || before[0].HasPrevious || !before[0].HasNext {
+		t.Fatalf("the page before the next one: %d rows, previous %v, next %v, %v", len(before[0].Rows), before[0].HasPrevious, before[0].HasNext, err)
+	}
+	backward := rec.take()
+	if len(status) == 0 || len(pages) < 3 || len(backward) < 3 {
+		t.Fatalf("test is blind: recorded %d status, %d page and %d backward page statements", len(status), len(pages), len(backward))
 	}
 
-	for _, q := range append(status, pages...) {
+	for _, q := range slices.Concat(status, pages, backward) {
 		explain(t, writer, q).walk(func(n planNode) {
 			// 20 rows and the one that says there is a next page; a page
 			// of valid registrations skips the invalid ones among them.

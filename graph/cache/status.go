@@ -67,13 +67,13 @@ type nftEntry struct {
 	pages     map[PageKey]store.PageOf[store.Registration]
 }
 
-// PageKey asks for one page of one NFT's registrations.
+// PageKey asks for one page of one NFT's registrations: the store's page
+// whole, so that every way of asking for one (forward or backward, with a
+// count or the flag past its cursor) is a key of its own.
 type PageKey struct {
-	ID        string
-	First     int
-	After     string
-	Status    string // comma-joined, sorted
-	WithTotal bool
+	ID     string
+	Status string // comma-joined, sorted
+	Page   store.Page
 }
 
 // StatusKey is the Status of a PageKey asking for registrations of these

@@ -56,7 +56,7 @@ func (e *nftEntry) weight(id string) uint32 {
 		n += pageOverhead + 8*pageSlot*((len(e.pages)+7)/8)
 	}
 	for k, pg := range e.pages {
-		n += str(k.ID) + str(k.After) + str(k.Status)
+		n += str(k.ID) + str(k.Page.After) + str(k.Page.Before) + str(k.Status)
 		n += (cap(pg.Rows) - len(pg.Rows)) * registrationSize
 		for i := range pg.Rows {
 			n += registrationWeight(&pg.Rows[i])

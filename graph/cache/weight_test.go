@@ -35,7 +35,7 @@ func statusEntry(i int) (string, *nftEntry) {
 		pg.Rows = append(pg.Rows, reg(j))
 		pg.Cursors = append(pg.Cursors, fresh(strings.Repeat("c", 120)))
 	}
-	e.pages = map[PageKey]store.PageOf[store.Registration]{{ID: id, First: 20, WithTotal: true}: pg}
+	e.pages = map[PageKey]store.PageOf[store.Registration]{{ID: id, Page: store.Page{First: 20, Desc: true, WithTotal: true}}: pg}
 	return id, e
 }
 

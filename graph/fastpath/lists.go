@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/herald-indexer/herald/graph/model"
+	"github.com/herald-indexer/herald/graph/paging"
 	"github.com/herald-indexer/herald/graph/scalar"
 	"github.com/herald-indexer/herald/store"
 )
@@ -44,31 +45,24 @@ var listConnections = map[string]string{
 // would report as an error, which gqlgen then does.
 func (s *NFTs) planList(op *graphql.OperationContext, f graphql.CollectedField) (*listPage, bool) {
 	args := f.ArgumentMap(op.Variables)
-	l := &listPage{root: f.Name, page: store.Page{First: s.lim.DefaultPageSize, Desc: true}}
-	if v := args["first"]; v != nil {
-		n, err := graphql.UnmarshalInt(v)
-		if err != nil || n < 0 || n > s.lim.MaxPageSize {
-			return nil, false
-		}
-		l.page.First = n
-	}
-	if v := args["after"]; v != nil {
-		after, ok := v.(string)
-		if !ok {
-			return nil, false
-		}
-		l.page.After = after
-	}
+	desc := true
 	switch v := args["orderBy"]; v {
 	case nil, "BLOCK_DESC":
 	case "BLOCK_ASC":
-		l.page.Desc = false
+		desc = false
 	default:
 		return nil, false
 	}
-	for _, c := range graphql.CollectFields(op, f.Selections, []string{listConnections[f.Name]}) {
-		l.page.WithTotal = l.page.WithTotal || c.Name == "totalCount"
+	a, ok := paging.Read(f.Field, op.Variables, args)
+	if !ok {
+		return nil, false
 	}
+	p, perr := paging.Page(a, s.lim.DefaultPageSize, s.lim.MaxPageSize, desc)
+	if perr != nil {
+		return nil, false
+	}
+	paging.Want(op, f.Selections, listConnections[f.Name], &p)
+	l := &listPage{root: f.Name, page: p}
 	if v := args["block"]; v != nil {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -313,6 +307,8 @@ func connectionOf[T any](w *nftWriter, sel ast.SelectionSet, node string, pg sto
 				switch p.Name {
 				case "hasNextPage":
 					w.put(graphql.MarshalBoolean(pg.HasNext))
+				case "hasPreviousPage":
+					w.put(graphql.MarshalBoolean(pg.HasPrevious))
 				case "startCursor", "endCursor":
 					if len(pg.Cursors) == 0 {
 						w.buf.WriteString("null")

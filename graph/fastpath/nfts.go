@@ -15,6 +15,7 @@ import (
 	"github.com/herald-indexer/herald/domain"
 	"github.com/herald-indexer/herald/graph/cache"
 	"github.com/herald-indexer/herald/graph/limits"
+	"github.com/herald-indexer/herald/graph/paging"
 	"github.com/herald-indexer/herald/graph/scalar"
 	"github.com/herald-indexer/herald/store"
 )
@@ -144,7 +145,10 @@ var nftSelectable = map[string]map[string]selectableField{
 		"nodes": {typ: "[BadgeClaim!]!", child: "BadgeClaim"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
 	},
 	"BadgeClaimEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "BadgeClaim!", child: "BadgeClaim"}},
-	"PageInfo":       {"__typename": {typ: "String!"}, "hasNextPage": {typ: "Boolean!"}, "endCursor": {typ: "String"}, "startCursor": {typ: "String"}},
+	"PageInfo": {
+		"__typename": {typ: "String!"}, "hasNextPage": {typ: "Boolean!"}, "hasPreviousPage": {typ: "Boolean!"},
+		"endCursor": {typ: "String"}, "startCursor": {typ: "String"},
+	},
 }
 
 // nftQuery is a query the NFT fast path answers.
@@ -249,21 +253,17 @@ func (s *NFTs) knownNFT(op *graphql.OperationContext, q *nftQuery, sel ast.Selec
 // reads its arguments; false for arguments the resolver reports as errors.
 func (s *NFTs) pageKey(op *graphql.OperationContext, f graphql.CollectedField) (cache.PageKey, bool) {
 	args := f.ArgumentMap(op.Variables)
-	k := cache.PageKey{First: s.lim.DefaultPageSize}
-	if v, ok := args["first"]; ok && v != nil {
-		n, err := graphql.UnmarshalInt(v)
-		if err != nil || n < 0 || n > s.lim.MaxPageSize {
-			return k, false
-		}
-		k.First = n
+	var k cache.PageKey
+	a, ok := paging.Read(f.Field, op.Variables, args)
+	if !ok {
+		return k, false
 	}
-	if v, ok := args["after"]; ok && v != nil {
-		after, ok := v.(string)
-		if !ok {
-			return k, false
-		}
-		k.After = after
+	p, perr := paging.Page(a, s.lim.DefaultPageSize, s.lim.MaxPageSize, true)
+	if perr != nil {
+		return k, false
 	}
+	paging.Want(op, f.Selections, "RegistrationConnection", &p)
+	k.Page = p
 	var status []string
 	for _, v := range graphql.CoerceList(args["status"]) {
 		var st store.RegistrationStatus
@@ -281,9 +281,6 @@ func (s *NFTs) pageKey(op *graphql.OperationContext, f graphql.CollectedField) (
 		status = append(status, string(st))
 	}
 	k.Status = cache.StatusKey(status)
-	for _, c := range graphql.CollectFields(op, f.Selections, []string{"RegistrationConnection"}) {
-		k.WithTotal = k.WithTotal || c.Name == "totalCount"
-	}
 	return k, true
 }
 
@@ -413,7 +410,7 @@ func loadPages(ctx context.Context, s *NFTs, ids []string, k cache.PageKey, vers
 	if k.Status != "" {
 		status = strings.Split(k.Status, ",")
 	}
-	pages, err := s.st.RegistrationsOfNFTs(ctx, missing, status, store.Page{First: k.First, After: k.After, Desc: true, WithTotal: k.WithTotal})
+	pages, err := s.st.RegistrationsOfNFTs(ctx, missing, status, k.Page)
 	if err != nil {
 		return nil, err // a bad cursor among them: gqlgen says so
 	}

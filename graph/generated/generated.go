@@ -261,7 +261,7 @@ type ComplexityRoot struct {
 		LastUpdated       func(childComplexity int) int
 		Record            func(childComplexity int) int
 		RegistrationCount func(childComplexity int) int
-		Registrations     func(childComplexity int, first *int, after *string, status []store.RegistrationStatus) int
+		Registrations     func(childComplexity int, first *int, after *string, last *int, before *string, status []store.RegistrationStatus) int
 	}
 
 	NullifierEvent struct {
@@ -305,16 +305,17 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
-		StartCursor func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Player struct {
 		Address      func(childComplexity int) int
-		Badges       func(childComplexity int, first *int, after *string) int
-		Claims       func(childComplexity int, first *int, after *string) int
-		Nullifiers   func(childComplexity int, first *int, after *string) int
+		Badges       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Claims       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Nullifiers   func(childComplexity int, first *int, after *string, last *int, before *string) int
 		VerifiedUses func(childComplexity int) int
 		XP           func(childComplexity int) int
 	}
@@ -332,22 +333,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		BadgeClaims      func(childComplexity int, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		Badges           func(childComplexity int, where *model.BadgeFilter, first *int, after *string, block *model.BlockFilter) int
-		FailedCalls      func(childComplexity int, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		BadgeClaims      func(childComplexity int, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
+		Badges           func(childComplexity int, where *model.BadgeFilter, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
+		FailedCalls      func(childComplexity int, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
 		Meta             func(childComplexity int) int
 		Nft              func(childComplexity int, id string) int
 		Nfts             func(childComplexity int, ids []string) int
 		Nullifier        func(childComplexity int, hash string) int
 		Nullifiers       func(childComplexity int, hashes []string) int
 		Player           func(childComplexity int, address string) int
-		Players          func(childComplexity int, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) int
+		Players          func(childComplexity int, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string, last *int, before *string) int
 		Registration     func(childComplexity int, txid string, collection *string) int
-		Registrations    func(childComplexity int, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		ReuseAttempts    func(childComplexity int, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		Registrations    func(childComplexity int, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
+		ReuseAttempts    func(childComplexity int, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
 		Stats            func(childComplexity int, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string, contract *string, collection *string) int
-		ThresholdUpdates func(childComplexity int, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
-		UsedNullifiers   func(childComplexity int, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) int
+		ThresholdUpdates func(childComplexity int, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
+		UsedNullifiers   func(childComplexity int, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) int
 	}
 
 	RankedPlayer struct {
@@ -555,7 +556,7 @@ type NFTResolver interface {
 	IsRegistered(ctx context.Context, obj *model.NFT) (bool, error)
 	LastRegistration(ctx context.Context, obj *model.NFT) (*store.Registration, error)
 	RegistrationCount(ctx context.Context, obj *model.NFT) (int, error)
-	Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error)
+	Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, last *int, before *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error)
 	Record(ctx context.Context, obj *model.NFT) (*store.RegistrationRecord, error)
 	Confirmations(ctx context.Context, obj *model.NFT) (int, error)
 	LastUpdated(ctx context.Context, obj *model.NFT) (*store.Cursor, error)
@@ -568,27 +569,27 @@ type NullifierUseResolver interface {
 	FeeWei(ctx context.Context, obj *store.NullifierUse) (*string, error)
 }
 type PlayerResolver interface {
-	Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error)
-	Claims(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeClaimConnection, error)
-	Nullifiers(ctx context.Context, obj *model.Player, first *int, after *string) (*model.NullifierUseConnection, error)
+	Badges(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.BadgeConnection, error)
+	Claims(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.BadgeClaimConnection, error)
+	Nullifiers(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.NullifierUseConnection, error)
 }
 type QueryResolver interface {
 	Nft(ctx context.Context, id string) (*model.NFT, error)
 	Nfts(ctx context.Context, ids []string) ([]*model.NFT, error)
 	Registration(ctx context.Context, txid string, collection *string) (*store.Registration, error)
-	Registrations(ctx context.Context, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.RegistrationConnection, error)
-	Badges(ctx context.Context, where *model.BadgeFilter, first *int, after *string, block *model.BlockFilter) (*model.BadgeConnection, error)
-	BadgeClaims(ctx context.Context, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.BadgeClaimConnection, error)
+	Registrations(ctx context.Context, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.RegistrationConnection, error)
+	Badges(ctx context.Context, where *model.BadgeFilter, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.BadgeConnection, error)
+	BadgeClaims(ctx context.Context, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.BadgeClaimConnection, error)
 	Player(ctx context.Context, address string) (*model.Player, error)
 	Nullifier(ctx context.Context, hash string) (*model.NullifierStatus, error)
 	Nullifiers(ctx context.Context, hashes []string) ([]*model.NullifierStatus, error)
-	UsedNullifiers(ctx context.Context, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.NullifierUseConnection, error)
-	ReuseAttempts(ctx context.Context, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ReuseAttemptConnection, error)
+	UsedNullifiers(ctx context.Context, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.NullifierUseConnection, error)
+	ReuseAttempts(ctx context.Context, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.ReuseAttemptConnection, error)
 	Stats(ctx context.Context, rangeArg *model.TimeRange, bucket *model.Bucket, chain *string, contract *string, collection *string) (*model.Stats, error)
 	Meta(ctx context.Context) (*model.Meta, error)
-	Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) (*model.RankedPlayerConnection, error)
-	ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error)
-	FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.FailedCallConnection, error)
+	Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string, last *int, before *string) (*model.RankedPlayerConnection, error)
+	ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error)
+	FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.FailedCallConnection, error)
 }
 type RankedPlayerResolver interface {
 	Player(ctx context.Context, obj *store.RankedPlayer) (*model.Player, error)
@@ -1508,7 +1509,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NFT.Registrations(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]store.RegistrationStatus)), true
+		return e.ComplexityRoot.NFT.Registrations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["status"].([]store.RegistrationStatus)), true
 
 	case "NullifierEvent.eventId":
 		if e.ComplexityRoot.NullifierEvent.EventID == nil {
@@ -1677,6 +1678,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
 	case "PageInfo.startCursor":
 		if e.ComplexityRoot.PageInfo.StartCursor == nil {
 			break
@@ -1700,7 +1707,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Player.Badges(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Player.Badges(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Player.claims":
 		if e.ComplexityRoot.Player.Claims == nil {
 			break
@@ -1711,7 +1718,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Player.Claims(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Player.Claims(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Player.nullifiers":
 		if e.ComplexityRoot.Player.Nullifiers == nil {
 			break
@@ -1722,7 +1729,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Player.Nullifiers(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Player.Nullifiers(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Player.verifiedUses":
 		if e.ComplexityRoot.Player.VerifiedUses == nil {
 			break
@@ -1801,7 +1808,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BadgeClaims(childComplexity, args["where"].(*model.BadgeClaimFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.BadgeClaims(childComplexity, args["where"].(*model.BadgeClaimFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.badges":
 		if e.ComplexityRoot.Query.Badges == nil {
 			break
@@ -1812,7 +1819,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Badges(childComplexity, args["where"].(*model.BadgeFilter), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.Badges(childComplexity, args["where"].(*model.BadgeFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.failedCalls":
 		if e.ComplexityRoot.Query.FailedCalls == nil {
 			break
@@ -1823,7 +1830,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.FailedCalls(childComplexity, args["where"].(*model.FailedCallFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.FailedCalls(childComplexity, args["where"].(*model.FailedCallFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 
 	case "Query._meta":
 		if e.ComplexityRoot.Query.Meta == nil {
@@ -1896,7 +1903,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Players(childComplexity, args["where"].(*model.PlayerFilter), args["orderBy"].(*model.PlayerOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Players(childComplexity, args["where"].(*model.PlayerFilter), args["orderBy"].(*model.PlayerOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.registration":
 		if e.ComplexityRoot.Query.Registration == nil {
 			break
@@ -1918,7 +1925,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Registrations(childComplexity, args["where"].(*model.RegistrationFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.Registrations(childComplexity, args["where"].(*model.RegistrationFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.reuseAttempts":
 		if e.ComplexityRoot.Query.ReuseAttempts == nil {
 			break
@@ -1929,7 +1936,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ReuseAttempts(childComplexity, args["where"].(*model.ReuseAttemptFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.ReuseAttempts(childComplexity, args["where"].(*model.ReuseAttemptFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -1951,7 +1958,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThresholdUpdates(childComplexity, args["where"].(*model.ThresholdUpdateFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.ThresholdUpdates(childComplexity, args["where"].(*model.ThresholdUpdateFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 	case "Query.usedNullifiers":
 		if e.ComplexityRoot.Query.UsedNullifiers == nil {
 			break
@@ -1962,7 +1969,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.UsedNullifiers(childComplexity, args["where"].(*model.NullifierFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["block"].(*model.BlockFilter)), true
+		return e.ComplexityRoot.Query.UsedNullifiers(childComplexity, args["where"].(*model.NullifierFilter), args["orderBy"].(*model.ChainOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["block"].(*model.BlockFilter)), true
 
 	case "RankedPlayer.address", "RankedPlayer.player":
 		if e.ComplexityRoot.RankedPlayer.Player == nil {
@@ -2727,15 +2734,30 @@ type NFT {
   "Every registration attempt naming this NFT, of any status unless ` + "`" + `status` + "`" + ` says, newest first."
   registrations(
     """
-    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many attempts to read forward: the first of the list, or the first after
+    ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 20
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many attempts to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "Only attempts of these statuses (any of them); every status when null or empty."
     status: [RegistrationStatus!]
   ): RegistrationConnection!
@@ -2910,7 +2932,7 @@ type RegistrationConnection {
 
 "A registration attempt and its cursor."
 type RegistrationEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The attempt."
   node: Registration!
@@ -2994,13 +3016,26 @@ enum ChainOrder {
 }
 
 """
-Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
-key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
-to the list that gave it, with the same ` + "`" + `where` + "`" + `, ` + "`" + `orderBy` + "`" + ` and ` + "`" + `block` + "`" + `.
+Where a page sits in its list (Relay). Cursors are keyset positions (a row's sort key),
+not offsets: paging either way while new blocks arrive shows no row twice. Any cursor
+works as ` + "`" + `after` + "`" + ` and as ` + "`" + `before` + "`" + `, whichever page gave it. Pass a cursor back to the list
+that gave it, with the same ` + "`" + `where` + "`" + `, ` + "`" + `orderBy` + "`" + ` and ` + "`" + `block` + "`" + `.
 """
 type PageInfo {
-  "True when rows follow this page in the list's order: ask for ` + "`" + `after: endCursor` + "`" + `."
+  """
+  True when rows follow this page in the list's order: ask for ` + "`" + `after: endCursor` + "`" + `. Paging
+  forward (` + "`" + `first` + "`" + `), whether more rows follow within the list (or before ` + "`" + `before` + "`" + `);
+  paging backward (` + "`" + `last` + "`" + `), whether any row lies at or after ` + "`" + `before` + "`" + ` — false without
+  ` + "`" + `before` + "`" + `, exact when asked for (one more statement).
+  """
   hasNextPage: Boolean!
+  """
+  True when rows precede this page in the list's order: ask for ` + "`" + `before: startCursor` + "`" + `.
+  Paging backward (` + "`" + `last` + "`" + `), whether more rows precede it within the list (or after
+  ` + "`" + `after` + "`" + `); paging forward (` + "`" + `first` + "`" + `), whether any row lies at or before ` + "`" + `after` + "`" + ` — false
+  without ` + "`" + `after` + "`" + `, exact when asked for (one more statement).
+  """
+  hasPreviousPage: Boolean!
   "The cursor of the page's last row; null when the page is empty."
   endCursor: String
   "The cursor of the page's first row; null when the page is empty."
@@ -3062,15 +3097,30 @@ type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many attempts to read forward: the first of the list, or the first after
+    ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many attempts to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: attempts at or below its height."
     block: BlockFilter
   ): RegistrationConnection!
@@ -3083,15 +3133,30 @@ type Query {
     "Which holdings to list; every one when null."
     where: BadgeFilter
     """
-    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many holdings to read forward: the first of the list, or the first after
+    ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many holdings to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "Holdings as of a past block: recomputed from the transfers at or below its height."
     block: BlockFilter
   ): BadgeConnection!
@@ -3102,15 +3167,30 @@ type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many claims to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
+    0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims after it.
+    With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many claims to read backward: the last of the list, or the last before ` + "`" + `before` + "`" + `,
+    in the list's order (not reversed). 0 to the gateway's max_page_size; more or
+    negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: claims at or below its height."
     block: BlockFilter
   ): BadgeClaimConnection!
@@ -3144,15 +3224,30 @@ type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
-    is BAD_USER_INPUT.
+    How many uses to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
+    to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses after it.
+    With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many uses to read backward: the last of the list, or the last before ` + "`" + `before` + "`" + `,
+    in the list's order (not reversed). 0 to the gateway's max_page_size; more or
+    negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses before it.
+    With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: first uses at or below its height."
     block: BlockFilter
   ): NullifierUseConnection!
@@ -3163,15 +3258,30 @@ type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many attempts: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many attempts to read forward: the first of the list, or the first after
+    ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the attempts after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many attempts to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: attempts at or below its height."
     block: BlockFilter
   ): ReuseAttemptConnection!
@@ -3261,7 +3371,7 @@ type BadgeConnection {
 
 "A badge holding and its cursor."
 type BadgeEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the holdings after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the holdings after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The holding."
   node: Badge!
@@ -3345,7 +3455,7 @@ type BadgeClaimConnection {
 
 "A badge claim and its cursor."
 type BadgeClaimEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the claims after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the claims after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The claim."
   node: BadgeClaim!
@@ -3424,7 +3534,7 @@ type NullifierUseConnection {
 
 "A nullifier first use and its cursor."
 type NullifierUseEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the uses after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the uses after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The use."
   node: NullifierUse!
@@ -3493,7 +3603,7 @@ type ReuseAttemptConnection {
 
 "A reuse attempt and its cursor."
 type ReuseAttemptEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the attempts after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The attempt."
   node: ReuseAttempt!
@@ -3510,41 +3620,86 @@ type Player {
   "The badges the player holds, by chain, contract and token id."
   badges(
     """
-    How many holdings: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many holdings to read forward: the first of the list, or the first after
+    ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the holdings after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many holdings to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
   ): BadgeConnection!
   "The badges minted to the player (BadgeMinted events), newest first."
   claims(
     """
-    How many claims: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many claims to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
+    0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the claims after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims after it.
+    With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many claims to read backward: the last of the list, or the last before ` + "`" + `before` + "`" + `,
+    in the list's order (not reversed). 0 to the gateway's max_page_size; more or
+    negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
   ): BadgeClaimConnection!
   "The nullifiers' first uses that name the player, verified or not, newest first."
   nullifiers(
     """
-    How many uses: 0 to the gateway's max_page_size (1000 by default); more or negative
-    is BAD_USER_INPUT.
+    How many uses to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
+    to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the uses after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses after it.
+    With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many uses to read backward: the last of the list, or the last before ` + "`" + `before` + "`" + `,
+    in the list's order (not reversed). 0 to the gateway's max_page_size; more or
+    negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses before it.
+    With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
   ): NullifierUseConnection!
 }
 
@@ -3661,7 +3816,7 @@ type FailedCallConnection {
 
 "A failed call and its cursor."
 type FailedCallEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the calls after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the calls after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The call."
   node: FailedCall!
@@ -3709,7 +3864,7 @@ type ThresholdUpdateConnection {
 
 "A threshold update and its cursor."
 type ThresholdUpdateEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the updates after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the updates after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The update."
   node: ThresholdUpdate!
@@ -3766,7 +3921,7 @@ type RankedPlayerConnection {
 
 "A player on the leaderboard and its cursor."
 type RankedPlayerEdge {
-  "Pass as ` + "`" + `after` + "`" + ` for the players after this one."
+  "Pass as ` + "`" + `after` + "`" + ` for the players after this one, or as ` + "`" + `before` + "`" + ` for those before it."
   cursor: String!
   "The player."
   node: RankedPlayer!
@@ -3783,15 +3938,30 @@ extend type Query {
     "The order of the list."
     orderBy: PlayerOrder = XP_DESC
     """
-    How many players: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many players to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
+    0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the players after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the players after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many players to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the players before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
   ): RankedPlayerConnection!
   "Verifiers' threshold changes (ThresholdUpdated events)."
   thresholdUpdates(
@@ -3800,15 +3970,30 @@ extend type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many updates: 0 to the gateway's max_page_size (1000 by default); more or
-    negative is BAD_USER_INPUT.
+    How many updates to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
+    0 to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the updates after it. A string that does not decode as
-    a cursor is BAD_USER_INPUT.
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the updates after
+    it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many updates to read backward: the last of the list, or the last before
+    ` + "`" + `before` + "`" + `, in the list's order (not reversed). 0 to the gateway's max_page_size; more
+    or negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the updates before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: updates at or below its height."
     block: BlockFilter
   ): ThresholdUpdateConnection!
@@ -3819,15 +4004,30 @@ extend type Query {
     "Oldest or newest first (the default)."
     orderBy: ChainOrder = BLOCK_DESC
     """
-    How many calls: 0 to the gateway's max_page_size (1000 by default); more or negative
-    is BAD_USER_INPUT.
+    How many calls to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
+    to the gateway's max_page_size (1000 by default); more or negative is
+    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
     first: Int = 100
     """
-    An ` + "`" + `endCursor` + "`" + ` of this list: the calls after it. A string that does not decode as a
+    A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the calls after it.
+    With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
     cursor is BAD_USER_INPUT.
     """
     after: String
+    """
+    How many calls to read backward: the last of the list, or the last before ` + "`" + `before` + "`" + `,
+    in the list's order (not reversed). 0 to the gateway's max_page_size; more or
+    negative is BAD_USER_INPUT, and so is ` + "`" + `first` + "`" + ` given with it.
+    """
+    last: Int
+    """
+    A cursor of this list (a ` + "`" + `startCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the calls before
+    it. With ` + "`" + `first` + "`" + `, the forward page stops there. A string that does not decode as a
+    cursor is BAD_USER_INPUT.
+    """
+    before: String
     "The list as of a past block: calls at or below its height."
     block: BlockFilter
   ): FailedCallConnection!
@@ -4783,6 +4983,8 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	case "startCursor":
@@ -5278,14 +5480,30 @@ func (ec *executionContext) field_NFT_registrations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) ([]store.RegistrationStatus, error) {
 			return ec.unmarshalORegistrationStatus2ᚕgithubᚗcomᚋheraldᚑindexerᚋheraldᚋstoreᚐRegistrationStatusᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["status"] = arg2
+	args["status"] = arg4
 	return args, nil
 }
 
@@ -5308,6 +5526,22 @@ func (ec *executionContext) field_Player_badges_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5330,6 +5564,22 @@ func (ec *executionContext) field_Player_claims_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5352,6 +5602,22 @@ func (ec *executionContext) field_Player_nullifiers_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5404,14 +5670,30 @@ func (ec *executionContext) field_Query_badgeClaims_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -5442,14 +5724,30 @@ func (ec *executionContext) field_Query_badges_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg3
+	args["block"] = arg5
 	return args, nil
 }
 
@@ -5488,14 +5786,30 @@ func (ec *executionContext) field_Query_failedCalls_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -5604,6 +5918,22 @@ func (ec *executionContext) field_Query_players_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -5664,14 +5994,30 @@ func (ec *executionContext) field_Query_registrations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -5710,14 +6056,30 @@ func (ec *executionContext) field_Query_reuseAttempts_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -5802,14 +6164,30 @@ func (ec *executionContext) field_Query_thresholdUpdates_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -5848,14 +6226,30 @@ func (ec *executionContext) field_Query_usedNullifiers_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "block",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "block",
 		func(ctx context.Context, v any) (*model.BlockFilter, error) {
 			return ec.unmarshalOBlockFilter2ᚖgithubᚗcomᚋheraldᚑindexerᚋheraldᚋgraphᚋmodelᚐBlockFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["block"] = arg4
+	args["block"] = arg6
 	return args, nil
 }
 
@@ -9330,7 +9724,7 @@ func (ec *executionContext) _NFT_registrations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NFT().Registrations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["status"].([]store.RegistrationStatus))
+			return ec.Resolvers.NFT().Registrations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["status"].([]store.RegistrationStatus))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationConnection) graphql.Marshaler {
@@ -10121,6 +10515,29 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10246,7 +10663,7 @@ func (ec *executionContext) _Player_badges(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Player().Badges(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Player().Badges(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BadgeConnection) graphql.Marshaler {
@@ -10290,7 +10707,7 @@ func (ec *executionContext) _Player_claims(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Player().Claims(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Player().Claims(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BadgeClaimConnection) graphql.Marshaler {
@@ -10334,7 +10751,7 @@ func (ec *executionContext) _Player_nullifiers(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Player().Nullifiers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Player().Nullifiers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NullifierUseConnection) graphql.Marshaler {
@@ -10717,7 +11134,7 @@ func (ec *executionContext) _Query_registrations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Registrations(ctx, fc.Args["where"].(*model.RegistrationFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().Registrations(ctx, fc.Args["where"].(*model.RegistrationFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationConnection) graphql.Marshaler {
@@ -10761,7 +11178,7 @@ func (ec *executionContext) _Query_badges(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Badges(ctx, fc.Args["where"].(*model.BadgeFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().Badges(ctx, fc.Args["where"].(*model.BadgeFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BadgeConnection) graphql.Marshaler {
@@ -10805,7 +11222,7 @@ func (ec *executionContext) _Query_badgeClaims(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BadgeClaims(ctx, fc.Args["where"].(*model.BadgeClaimFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().BadgeClaims(ctx, fc.Args["where"].(*model.BadgeClaimFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BadgeClaimConnection) graphql.Marshaler {
@@ -10981,7 +11398,7 @@ func (ec *executionContext) _Query_usedNullifiers(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().UsedNullifiers(ctx, fc.Args["where"].(*model.NullifierFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().UsedNullifiers(ctx, fc.Args["where"].(*model.NullifierFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NullifierUseConnection) graphql.Marshaler {
@@ -11025,7 +11442,7 @@ func (ec *executionContext) _Query_reuseAttempts(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ReuseAttempts(ctx, fc.Args["where"].(*model.ReuseAttemptFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().ReuseAttempts(ctx, fc.Args["where"].(*model.ReuseAttemptFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ReuseAttemptConnection) graphql.Marshaler {
@@ -11145,7 +11562,7 @@ func (ec *executionContext) _Query_players(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Players(ctx, fc.Args["where"].(*model.PlayerFilter), fc.Args["orderBy"].(*model.PlayerOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Players(ctx, fc.Args["where"].(*model.PlayerFilter), fc.Args["orderBy"].(*model.PlayerOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedPlayerConnection) graphql.Marshaler {
@@ -11189,7 +11606,7 @@ func (ec *executionContext) _Query_thresholdUpdates(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThresholdUpdates(ctx, fc.Args["where"].(*model.ThresholdUpdateFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().ThresholdUpdates(ctx, fc.Args["where"].(*model.ThresholdUpdateFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThresholdUpdateConnection) graphql.Marshaler {
@@ -11233,7 +11650,7 @@ func (ec *executionContext) _Query_failedCalls(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().FailedCalls(ctx, fc.Args["where"].(*model.FailedCallFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["block"].(*model.BlockFilter))
+			return ec.Resolvers.Query().FailedCalls(ctx, fc.Args["where"].(*model.FailedCallFilter), fc.Args["orderBy"].(*model.ChainOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["block"].(*model.BlockFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FailedCallConnection) graphql.Marshaler {
@@ -18434,6 +18851,11 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("PageInfo")
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

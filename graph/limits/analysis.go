@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/herald-indexer/herald/graph/apierr"
+	"github.com/herald-indexer/herald/graph/paging"
 )
 
 // CodeComplexityLimit is gqlgen's code for an operation over its cost.
@@ -183,24 +184,20 @@ func (w *walker) fieldCost(obj *ast.Definition, kind ast.DefinitionKind, name st
 	return saturatingAdd(1, child)
 }
 
-// checkPage reports a page size out of bounds as what it is, before the
-// cost it would imply hides it behind COMPLEXITY_LIMIT_EXCEEDED.
+// checkPage reports a page size out of bounds, or first and last
+// together, as what it is, before the cost it would imply hides it behind
+// COMPLEXITY_LIMIT_EXCEEDED.
 func (w *walker) checkPage(f *ast.Field, args map[string]any) {
-	if w.err != nil || w.lim.MaxPageSize <= 0 {
+	if w.err != nil || w.lim.MaxPageSize <= 0 || f.Definition.Arguments.ForName("first") == nil {
 		return
 	}
-	var first int64
-	switch v := args["first"].(type) {
-	case int64:
-		first = v
-	case int:
-		first = int64(v)
-	default:
-		return
+	a, ok := paging.Read(f, w.vars, args)
+	if !ok {
+		return // validation reports it
 	}
-	if first < 0 || first > int64(w.lim.MaxPageSize) {
-		w.err = apierr.New(apierr.BadUserInput, "first: must be between 0 and %d, got %d (on %s)", w.lim.MaxPageSize, first, f.Alias)
-		w.err.Extensions["argument"] = "first"
+	if _, err := paging.Page(a, w.lim.DefaultPageSize, w.lim.MaxPageSize, false); err != nil {
+		w.err = apierr.New(apierr.BadUserInput, "%s: %s (on %s)", err.Argument, err.Message, f.Alias)
+		w.err.Extensions["argument"] = err.Argument
 	}
 }
 

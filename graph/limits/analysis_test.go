@@ -61,6 +61,7 @@ func corpus(t *testing.T) []string {
 		 fragment R on Registration { txid nft { registrationCount registrations(first: 3) { nodes { txid } } } }`,
 		`{ player(address: "0x0000000000000000000000000000000000000000") { badges(first: 5) { nodes { claim { tier } } } claims { totalCount } } }`,
 		`{ __schema { types { name fields { name type { name ofType { name } } } } } }`,
+		`{ registrations(last: 40, before: "x") { nodes { txid nft { registrations(last: 5) { nodes { txid } } } } } players(last: 7) { totalCount } }`,
 	)
 	if len(out) < 8 {
 		t.Fatalf("only %d operations found in docs/api.md", len(out))
@@ -133,6 +134,11 @@ func TestDepthAliasesAndPageSize(t *testing.T) {
 		{`query { ...M ...M } fragment M on Query { a: _meta { chains { chain } } }`, ""}, // one alias, spread twice: the same field
 		{`{ registrations(first: 100000) { nodes { txid } } }`, "BAD_USER_INPUT"},
 		{`{ registrations(first: -1) { nodes { txid } } }`, "BAD_USER_INPUT"},
+		{`{ registrations(last: 100000) { nodes { txid } } }`, "BAD_USER_INPUT"},
+		{`{ nft(id: "x") { registrations(last: -1) { nodes { txid } } } }`, "BAD_USER_INPUT"},
+		{`{ registrations(first: 10, last: 10) { nodes { txid } } }`, "BAD_USER_INPUT"},
+		{`{ registrations(first: null, last: 10) { nodes { txid } } }`, ""},
+		{`{ registrations(first: 100000, last: 10) { nodes { txid } } }`, "BAD_USER_INPUT"},
 		{`{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`, ""}, // introspection is exempt
 	} {
 		_, _, err := analyze(t, es, lim, tc.query, nil)
@@ -142,6 +148,39 @@ func TestDepthAliasesAndPageSize(t *testing.T) {
 		}
 		if code != tc.code {
 			t.Errorf("%s: code %q (%v), want %q", tc.query, code, err, tc.code)
+		}
+	}
+}
+
+// `last` is priced as `first` is, and is bounded as it is; `first`'s
+// default is neither when `last` is given.
+func TestLastIsPricedAndBoundedAsFirst(t *testing.T) {
+	lim := limits.Defaults()
+	lim.DefaultPageSize, lim.MaxPageSize = 100, 50 // the schema's default for first (100) is over the maximum
+	es := schema(lim)
+	// nodes costs 4 an item: itself, txid, block and its height.
+	q := `query($first: Int, $last: Int) { registrations(first: $first, last: $last) { nodes { txid block { height } } } }`
+	for _, tc := range []struct {
+		vars map[string]any
+		cost int
+		arg  string // of the error
+	}{
+		{map[string]any{"first": 7}, 1 + 7*4, ""},
+		{map[string]any{"last": 7}, 1 + 7*4, ""},
+		{map[string]any{"first": nil, "last": 7}, 1 + 7*4, ""},
+		{map[string]any{"last": 51}, 0, "last"},
+		{map[string]any{"first": 7, "last": 7}, 0, "last"},
+		{map[string]any{}, 0, "first"}, // first's default, over this gateway's maximum
+	} {
+		got, _, err := analyze(t, es, lim, q, tc.vars)
+		switch {
+		case tc.arg != "" && (err == nil || err.Extensions["argument"] != tc.arg || err.Extensions["code"] != "BAD_USER_INPUT"):
+			t.Errorf("%v: %v, want BAD_USER_INPUT for %s", tc.vars, err, tc.arg)
+		case tc.arg == "" && (err != nil || got.Cost != tc.cost):
+			t.Errorf("%v: cost %d (%v), want %d", tc.vars, got.Cost, err, tc.cost)
+		}
+		if tc.arg == "last" && err != nil && tc.vars["first"] != nil && !strings.Contains(err.Message, "Relay") {
+			t.Errorf("first and last: %q does not say why", err.Message)
 		}
 	}
 }

@@ -26,7 +26,7 @@ type BadgeClaimConnection struct {
 
 // A badge claim and its cursor.
 type BadgeClaimEdge struct {
-	// Pass as `after` for the claims after this one.
+	// Pass as `after` for the claims after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The claim.
 	Node *store.BadgeClaim `json:"node"`
@@ -66,7 +66,7 @@ type BadgeConnection struct {
 
 // A badge holding and its cursor.
 type BadgeEdge struct {
-	// Pass as `after` for the holdings after this one.
+	// Pass as `after` for the holdings after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The holding.
 	Node *store.Holding `json:"node"`
@@ -191,7 +191,7 @@ type FailedCallConnection struct {
 
 // A failed call and its cursor.
 type FailedCallEdge struct {
-	// Pass as `after` for the calls after this one.
+	// Pass as `after` for the calls after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The call.
 	Node *store.Transaction `json:"node"`
@@ -307,18 +307,27 @@ type NullifierUseConnection struct {
 
 // A nullifier first use and its cursor.
 type NullifierUseEdge struct {
-	// Pass as `after` for the uses after this one.
+	// Pass as `after` for the uses after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The use.
 	Node *store.NullifierUse `json:"node"`
 }
 
-// Where a page sits in its list (Relay). Cursors are keyset positions (the last row's sort
-// key), not offsets: paging while new blocks arrive shows no row twice. Pass a cursor back
-// to the list that gave it, with the same `where`, `orderBy` and `block`.
+// Where a page sits in its list (Relay). Cursors are keyset positions (a row's sort key),
+// not offsets: paging either way while new blocks arrive shows no row twice. Any cursor
+// works as `after` and as `before`, whichever page gave it. Pass a cursor back to the list
+// that gave it, with the same `where`, `orderBy` and `block`.
 type PageInfo struct {
-	// True when rows follow this page in the list's order: ask for `after: endCursor`.
+	// True when rows follow this page in the list's order: ask for `after: endCursor`. Paging
+	// forward (`first`), whether more rows follow within the list (or before `before`);
+	// paging backward (`last`), whether any row lies at or after `before` — false without
+	// `before`, exact when asked for (one more statement).
 	HasNextPage bool `json:"hasNextPage"`
+	// True when rows precede this page in the list's order: ask for `before: startCursor`.
+	// Paging backward (`last`), whether more rows precede it within the list (or after
+	// `after`); paging forward (`first`), whether any row lies at or before `after` — false
+	// without `after`, exact when asked for (one more statement).
+	HasPreviousPage bool `json:"hasPreviousPage"`
 	// The cursor of the page's last row; null when the page is empty.
 	EndCursor *string `json:"endCursor,omitempty"`
 	// The cursor of the page's first row; null when the page is empty.
@@ -378,7 +387,7 @@ type RankedPlayerConnection struct {
 
 // A player on the leaderboard and its cursor.
 type RankedPlayerEdge struct {
-	// Pass as `after` for the players after this one.
+	// Pass as `after` for the players after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The player.
 	Node *store.RankedPlayer `json:"node"`
@@ -398,7 +407,7 @@ type RegistrationConnection struct {
 
 // A registration attempt and its cursor.
 type RegistrationEdge struct {
-	// Pass as `after` for the attempts after this one.
+	// Pass as `after` for the attempts after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The attempt.
 	Node *store.Registration `json:"node"`
@@ -452,7 +461,7 @@ type ReuseAttemptConnection struct {
 
 // A reuse attempt and its cursor.
 type ReuseAttemptEdge struct {
-	// Pass as `after` for the attempts after this one.
+	// Pass as `after` for the attempts after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The attempt.
 	Node *store.ReuseAttempt `json:"node"`
@@ -499,7 +508,7 @@ type ThresholdUpdateConnection struct {
 
 // A threshold update and its cursor.
 type ThresholdUpdateEdge struct {
-	// Pass as `after` for the updates after this one.
+	// Pass as `after` for the updates after this one, or as `before` for those before it.
 	Cursor string `json:"cursor"`
 	// The update.
 	Node *store.ThresholdUpdate `json:"node"`

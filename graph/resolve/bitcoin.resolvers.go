@@ -51,12 +51,12 @@ func (r *nFTResolver) RegistrationCount(ctx context.Context, obj *model.NFT) (in
 }
 
 // Registrations is the resolver for the registrations field.
-func (r *nFTResolver) Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error) {
-	p, err := r.page(ctx, first, after, true)
+func (r *nFTResolver) Registrations(ctx context.Context, obj *model.NFT, first *int, after *string, last *int, before *string, status []store.RegistrationStatus) (*model.RegistrationConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, true)
 	if err != nil {
 		return nil, err
 	}
-	key := cache.PageKey{ID: obj.ID, First: p.First, After: p.After, Status: statusKey(statusStrings(status)), WithTotal: p.WithTotal}
+	key := cache.PageKey{ID: obj.ID, Status: statusKey(statusStrings(status)), Page: p}
 	pg, err := r.nftPage(ctx, key)
 	if err != nil {
 		return nil, listErr(ctx, err)

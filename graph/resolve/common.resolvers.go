@@ -54,8 +54,8 @@ func (r *queryResolver) Registration(ctx context.Context, txid string, collectio
 }
 
 // Registrations is the resolver for the registrations field.
-func (r *queryResolver) Registrations(ctx context.Context, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.RegistrationConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) Registrations(ctx context.Context, where *model.RegistrationFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.RegistrationConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +72,8 @@ func (r *queryResolver) Registrations(ctx context.Context, where *model.Registra
 }
 
 // Badges is the resolver for the badges field.
-func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, first *int, after *string, block *model.BlockFilter) (*model.BadgeConnection, error) {
-	p, err := r.page(ctx, first, after, false)
+func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.BadgeConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, false)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +94,8 @@ func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, fi
 }
 
 // BadgeClaims is the resolver for the badgeClaims field.
-func (r *queryResolver) BadgeClaims(ctx context.Context, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.BadgeClaimConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) BadgeClaims(ctx context.Context, where *model.BadgeClaimFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.BadgeClaimConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +152,8 @@ func (r *queryResolver) Nullifiers(ctx context.Context, hashes []string) ([]*mod
 }
 
 // UsedNullifiers is the resolver for the usedNullifiers field.
-func (r *queryResolver) UsedNullifiers(ctx context.Context, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.NullifierUseConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) UsedNullifiers(ctx context.Context, where *model.NullifierFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.NullifierUseConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +172,8 @@ func (r *queryResolver) UsedNullifiers(ctx context.Context, where *model.Nullifi
 }
 
 // ReuseAttempts is the resolver for the reuseAttempts field.
-func (r *queryResolver) ReuseAttempts(ctx context.Context, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ReuseAttemptConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) ReuseAttempts(ctx context.Context, where *model.ReuseAttemptFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.ReuseAttemptConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}

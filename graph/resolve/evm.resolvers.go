@@ -78,8 +78,8 @@ func (r *nullifierUseResolver) FeeWei(ctx context.Context, obj *store.NullifierU
 }
 
 // Badges is the resolver for the badges field.
-func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeConnection, error) {
-	p, err := r.page(ctx, first, after, false)
+func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.BadgeConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, false)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +94,8 @@ func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *i
 }
 
 // Claims is the resolver for the claims field.
-func (r *playerResolver) Claims(ctx context.Context, obj *model.Player, first *int, after *string) (*model.BadgeClaimConnection, error) {
-	p, err := r.page(ctx, first, after, true)
+func (r *playerResolver) Claims(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.BadgeClaimConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, true)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +107,8 @@ func (r *playerResolver) Claims(ctx context.Context, obj *model.Player, first *i
 }
 
 // Nullifiers is the resolver for the nullifiers field.
-func (r *playerResolver) Nullifiers(ctx context.Context, obj *model.Player, first *int, after *string) (*model.NullifierUseConnection, error) {
-	p, err := r.page(ctx, first, after, true)
+func (r *playerResolver) Nullifiers(ctx context.Context, obj *model.Player, first *int, after *string, last *int, before *string) (*model.NullifierUseConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, true)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +120,8 @@ func (r *playerResolver) Nullifiers(ctx context.Context, obj *model.Player, firs
 }
 
 // Players is the resolver for the players field.
-func (r *queryResolver) Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string) (*model.RankedPlayerConnection, error) {
-	p, err := r.page(ctx, first, after, false)
+func (r *queryResolver) Players(ctx context.Context, where *model.PlayerFilter, orderBy *model.PlayerOrder, first *int, after *string, last *int, before *string) (*model.RankedPlayerConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, false)
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +139,8 @@ func (r *queryResolver) Players(ctx context.Context, where *model.PlayerFilter, 
 }
 
 // ThresholdUpdates is the resolver for the thresholdUpdates field.
-func (r *queryResolver) ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) ThresholdUpdates(ctx context.Context, where *model.ThresholdUpdateFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.ThresholdUpdateConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +156,8 @@ func (r *queryResolver) ThresholdUpdates(ctx context.Context, where *model.Thres
 }
 
 // FailedCalls is the resolver for the failedCalls field.
-func (r *queryResolver) FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, block *model.BlockFilter) (*model.FailedCallConnection, error) {
-	p, err := r.page(ctx, first, after, descending(orderBy))
+func (r *queryResolver) FailedCalls(ctx context.Context, where *model.FailedCallFilter, orderBy *model.ChainOrder, first *int, after *string, last *int, before *string, block *model.BlockFilter) (*model.FailedCallConnection, error) {
+	p, err := r.page(ctx, first, after, last, before, descending(orderBy))
 	if err != nil {
 		return nil, err
 	}

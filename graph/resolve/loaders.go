@@ -109,16 +109,15 @@ func results[V any](vs []V, err error, n int) []*dataloader.Result[V] {
 }
 
 func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.PageKey) []*dataloader.Result[store.PageOf[store.Registration]] {
+	// One statement per page asked for, over every NFT that asks for it.
 	type params struct {
-		first     int
-		after     string
-		status    string
-		withTotal bool
+		status string
+		page   store.Page
 	}
 	groups := make(map[params][]int)
 	var order []params
 	for i, k := range keys {
-		p := params{k.First, k.After, k.Status, k.WithTotal}
+		p := params{k.Status, k.Page}
 		if _, ok := groups[p]; !ok {
 			order = append(order, p)
 		}
@@ -135,7 +134,7 @@ func loadNFTRegistrations(ctx context.Context, st *store.Store, keys []cache.Pag
 		if p.status != "" {
 			status = strings.Split(p.status, ",")
 		}
-		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, store.Page{First: p.first, After: p.after, Desc: true, WithTotal: p.withTotal})
+		pages, err := st.RegistrationsOfNFTs(ctx, ids, status, p.page)
 		for j, i := range idx {
 			if err != nil {
 				out[i] = &dataloader.Result[store.PageOf[store.Registration]]{Error: err}

@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/herald-indexer/herald/graph/cache"
+	"github.com/herald-indexer/herald/graph/paging"
 	"github.com/herald-indexer/herald/store"
 )
 
@@ -82,16 +83,15 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			continue
 		}
 		args := f.ArgumentMap(op.Variables)
-		first := r.lim.DefaultPageSize
-		if v, ok := args["first"].(int64); ok {
-			first = int(v)
-		} else if v, ok := args["first"].(int); ok {
-			first = v
-		}
-		if first < 0 || first > r.lim.MaxPageSize {
+		a, ok := paging.Read(f.Field, op.Variables, args)
+		if !ok {
 			continue // the field's own resolver reports it
 		}
-		after, _ := args["after"].(string)
+		p, perr := paging.Page(a, r.lim.DefaultPageSize, r.lim.MaxPageSize, true)
+		if perr != nil {
+			continue
+		}
+		paging.Want(op, f.Selections, "RegistrationConnection", &p)
 		var status []string
 		if ss, ok := args["status"].([]any); ok {
 			for _, s := range ss {
@@ -102,16 +102,12 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 				}
 			}
 		}
-		withTotal := false
-		for _, c := range graphql.CollectFields(op, f.Selections, nil) {
-			withTotal = withTotal || c.Name == "totalCount"
-		}
 		key := statusKey(status)
 		pages := make([]store.PageOf[store.Registration], len(ids))
 		var missing []string
 		var missingAt []int
 		for i, id := range ids {
-			pg, ok := r.cache.PeekPage(cache.PageKey{ID: id, First: first, After: after, Status: key, WithTotal: withTotal})
+			pg, ok := r.cache.PeekPage(cache.PageKey{ID: id, Status: key, Page: p})
 			if ok {
 				pages[i] = pg
 				continue
@@ -120,13 +116,13 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			missingAt = append(missingAt, i)
 		}
 		if len(missing) > 0 {
-			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, store.Page{First: first, After: after, Desc: true, WithTotal: withTotal})
+			loaded, err := r.store.RegistrationsOfNFTs(ctx, missing, status, p)
 			if err != nil {
 				continue // the field's own resolver reports it
 			}
 			for j, i := range missingAt {
 				pages[i] = loaded[j]
-				r.cache.PutPage(cache.PageKey{ID: ids[i], First: first, After: after, Status: key, WithTotal: withTotal}, version, loaded[j])
+				r.cache.PutPage(cache.PageKey{ID: ids[i], Status: key, Page: p}, version, loaded[j])
 			}
 		}
 		wantRecords := false
@@ -141,7 +137,7 @@ func (r *Resolver) prefetchNFTs(ctx context.Context, ids []string) error {
 			}
 		}
 		for i, id := range ids {
-			l.nftRegs.Prime(ctx, cache.PageKey{ID: id, First: first, After: after, Status: key, WithTotal: withTotal}, pages[i])
+			l.nftRegs.Prime(ctx, cache.PageKey{ID: id, Status: key, Page: p}, pages[i])
 			if wantRecords {
 				for _, reg := range pages[i].Rows {
 					feeTxIDs = append(feeTxIDs, reg.TxID)

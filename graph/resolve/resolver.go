@@ -17,6 +17,7 @@ import (
 	"github.com/herald-indexer/herald/graph/cache"
 	"github.com/herald-indexer/herald/graph/limits"
 	"github.com/herald-indexer/herald/graph/model"
+	"github.com/herald-indexer/herald/graph/paging"
 	"github.com/herald-indexer/herald/graph/realtime"
 	"github.com/herald-indexer/herald/store"
 )
@@ -40,37 +41,24 @@ func New(st *store.Store, status *cache.Status, broker *realtime.Broker, lim lim
 	return &Resolver{store: st, cache: status, broker: broker, lim: lim, version: version}
 }
 
-// page turns first/after into a store page, within the configured bounds.
-func (r *Resolver) page(ctx context.Context, first *int, after *string, desc bool) (store.Page, error) {
-	p := store.Page{First: r.lim.DefaultPageSize, Desc: desc, WithTotal: wantsTotal(ctx)}
-	if first != nil {
-		if *first < 0 || *first > r.lim.MaxPageSize {
-			return p, apierr.BadInput(ctx, "first", "must be between 0 and %d", r.lim.MaxPageSize)
-		}
-		p.First = *first
+// page turns a connection's paging arguments into a store page, within
+// the configured bounds, noting what its selection asks for (paging.Want).
+func (r *Resolver) page(ctx context.Context, first *int, after *string, last *int, before *string, desc bool) (store.Page, error) {
+	fc := graphql.GetFieldContext(ctx)
+	op := graphql.GetOperationContext(ctx)
+	a := paging.Args{First: first, FirstGiven: paging.Given(fc.Field.Field, op.Variables, "first"), Last: last, After: after, Before: before}
+	p, perr := paging.Page(a, r.lim.DefaultPageSize, r.lim.MaxPageSize, desc)
+	if perr != nil {
+		return p, apierr.BadInput(ctx, perr.Argument, "%s", perr.Message)
 	}
-	if after != nil {
-		p.After = *after
-	}
+	paging.Want(op, fc.Field.Selections, fc.Field.Definition.Type.Name(), &p)
 	return p, nil
-}
-
-// wantsTotal reports whether the client selected totalCount on the
-// connection being resolved: counting is a second statement, paid only when
-// asked for.
-func wantsTotal(ctx context.Context) bool {
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == "totalCount" {
-			return true
-		}
-	}
-	return false
 }
 
 // listErr maps a store error on a list to what the client should see.
 func listErr(ctx context.Context, err error) error {
-	if errors.Is(err, store.ErrBadCursor) {
-		return apierr.BadInput(ctx, "after", "not a cursor of this list")
+	if ce := (*store.CursorError)(nil); errors.As(err, &ce) {
+		return apierr.BadInput(ctx, ce.Argument, "not a cursor of this list")
 	}
 	return err
 }
@@ -87,7 +75,7 @@ func seriesErr(ctx context.Context, err error) error {
 func connection[T, E any](pg store.PageOf[T], edge func(cursor string, node *T) E) (edges []E, nodes []*T, info *model.PageInfo) {
 	edges = make([]E, len(pg.Rows))
 	nodes = make([]*T, len(pg.Rows))
-	info = &model.PageInfo{HasNextPage: pg.HasNext}
+	info = &model.PageInfo{HasNextPage: pg.HasNext, HasPreviousPage: pg.HasPrevious}
 	for i := range pg.Rows {
 		nodes[i] = &pg.Rows[i]
 		edges[i] = edge(pg.Cursors[i], nodes[i])

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/herald-indexer/herald/graph/apierr"
 	"github.com/herald-indexer/herald/graph/generated"
 	"github.com/herald-indexer/herald/graph/model"

@@ -829,3 +829,35 @@ func TestInputsReadAsMeant(t *testing.T) {
 		}
 	}
 }
+
+// limits.default_page_size is the page of a list asked for without first,
+// on both read paths; NFT.registrations keeps its own default of 20.
+func TestDefaultPageSizeIsTheConfigured(t *testing.T) {
+	lim := limits.Defaults()
+	lim.DefaultPageSize = 3
+	e := newEnv(t, lim)
+	blocks := bitcoinBlocks(8)
+	for i := range blocks {
+		blocks[i].Registrations = []store.Registration{registration(nftID(1), txid("d", i), 1, store.StatusValid, 1)}
+	}
+	applyBitcoin(t, e, blocks)
+	var got struct {
+		Registrations struct{ Nodes []struct{ Txid string } }
+		X             struct{ Nodes []struct{ Txid string } }
+		NFT           struct {
+			Registrations struct{ Nodes []struct{ Txid string } }
+		}
+	}
+	// registrations alone is the fast path's; with nft beside it, gqlgen's.
+	e.query(`{ registrations { nodes { txid } } }`, nil, &got)
+	if n := len(got.Registrations.Nodes); n != 3 {
+		t.Errorf("registrations without first (fast path): %d rows, want default_page_size 3", n)
+	}
+	e.query(`{ x: registrations { nodes { txid } } nft(id: "`+nftID(1)+`") { registrations { nodes { txid } } } }`, nil, &got)
+	if n := len(got.X.Nodes); n != 3 {
+		t.Errorf("registrations without first (resolvers): %d rows, want default_page_size 3", n)
+	}
+	if n := len(got.NFT.Registrations.Nodes); n != 8 {
+		t.Errorf("an NFT's registrations without first: %d rows, want all 8 (its default is 20)", n)
+	}
+}

@@ -3099,10 +3099,11 @@ type Query {
     """
     How many attempts to read forward: the first of the list, or the first after
     ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3135,10 +3136,11 @@ type Query {
     """
     How many holdings to read forward: the first of the list, or the first after
     ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3169,10 +3171,11 @@ type Query {
     """
     How many claims to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
     0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims after it.
     With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3226,10 +3229,11 @@ type Query {
     """
     How many uses to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
     to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses after it.
     With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3260,10 +3264,11 @@ type Query {
     """
     How many attempts to read forward: the first of the list, or the first after
     ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the attempts after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3622,10 +3627,11 @@ type Player {
     """
     How many holdings to read forward: the first of the list, or the first after
     ` + "`" + `after` + "`" + `. 0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the holdings after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3650,10 +3656,11 @@ type Player {
     """
     How many claims to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
     0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the claims after it.
     With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3678,10 +3685,11 @@ type Player {
     """
     How many uses to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
     to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the uses after it.
     With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3940,10 +3948,11 @@ extend type Query {
     """
     How many players to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
     0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the players after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -3972,10 +3981,11 @@ extend type Query {
     """
     How many updates to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `.
     0 to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the updates after
     it. With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a
@@ -4006,10 +4016,11 @@ extend type Query {
     """
     How many calls to read forward: the first of the list, or the first after ` + "`" + `after` + "`" + `. 0
     to the gateway's max_page_size (1000 by default); more or negative is
-    BAD_USER_INPUT. The default applies unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
+    BAD_USER_INPUT. Omitted, the gateway's default_page_size
+    (100 by default), unless ` + "`" + `last` + "`" + ` is given; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `
     together are BAD_USER_INPUT (Relay discourages them: paging both ways at once).
     """
-    first: Int = 100
+    first: Int
     """
     A cursor of this list (an ` + "`" + `endCursor` + "`" + `, or any edge's ` + "`" + `cursor` + "`" + `): the calls after it.
     With ` + "`" + `last` + "`" + `, the backward page stops there. A string that does not decode as a

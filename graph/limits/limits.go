@@ -22,8 +22,9 @@ type Limits struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// StatementTimeout bounds each SQL statement a request runs.
 	StatementTimeout time.Duration `yaml:"statement_timeout"`
-	// DefaultPageSize is a list's page when `first` is null (the schema has its
-	// own defaults); MaxPageSize bounds `first` and `last`.
+	// DefaultPageSize is a list's page without `first` (NFT.registrations
+	// has its own default, 20, in the schema); MaxPageSize bounds `first`
+	// and `last`.
 	DefaultPageSize int `yaml:"default_page_size"`
 	MaxPageSize     int `yaml:"max_page_size"`
 	// MaxNFTIDs and MaxNullifierHashes bound the batch lookups.

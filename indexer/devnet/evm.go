@@ -331,8 +331,25 @@ func (e *EVM) deploy(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("evm devnet: %w", err)
 	}
-	if err := e.commit(); err != nil {
-		return fmt.Errorf("evm devnet: deploy: %w", err)
+	// The deployments must be in a block before anything runs against
+	// them. A block may leave transactions the pool holds for the next one
+	// (seen after a reorg, and on a loaded machine): seal again, a few
+	// times, rather than wait for a block nothing else would seal.
+	for sealed := 0; ; sealed++ {
+		if err := e.commit(); err != nil {
+			return fmt.Errorf("evm devnet: deploy: %w", err)
+		}
+		// The pool drops what the block took on a goroutine of its own.
+		if err := e.eth.TxPool().Sync(); err != nil {
+			return fmt.Errorf("evm devnet: deploy: sync transaction pool: %w", err)
+		}
+		pending, _ := e.eth.TxPool().Stats()
+		if pending == 0 {
+			break
+		}
+		if sealed == 4 {
+			return fmt.Errorf("evm devnet: deploy: %d transactions still pending after %d blocks", pending, sealed+1)
+		}
 	}
 	for _, tx := range txs {
 		// The backend indexes transactions after the block, on a goroutine
@@ -345,7 +362,10 @@ func (e *EVM) deploy(ctx context.Context) error {
 		if rcpt.Status != types.ReceiptStatusSuccessful {
 			return fmt.Errorf("evm devnet: deployment %s reverted", tx.Hash().Hex())
 		}
-		e.startBlock = rcpt.BlockNumber.Int64()
+		// The first block holding a deployment: constructors may emit.
+		if n := rcpt.BlockNumber.Int64(); e.startBlock == 0 || n < e.startBlock {
+			e.startBlock = n
+		}
 	}
 	return nil
 }
@@ -425,13 +445,6 @@ func (e *EVM) commit() error {
 	e.beacon.Commit()
 	if after := e.eth.BlockChain().CurrentBlock().Number.Uint64(); after != before+1 {
 		return fmt.Errorf("sealing a block on %d left the head at %d", before, after)
-	}
-	// The pool drops what the block took on a goroutine of its own.
-	if err := e.eth.TxPool().Sync(); err != nil {
-		return fmt.Errorf("sync transaction pool: %w", err)
-	}
-	if pending, _ := e.eth.TxPool().Stats(); pending != 0 {
-		return fmt.Errorf("sealing block %d left %d transactions pending", before+1, pending)
 	}
 	return nil
 }

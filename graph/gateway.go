@@ -22,6 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/maypok86/otter/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -128,6 +129,8 @@ type Gateway struct {
 	fast      *fastpath.Nullifiers
 	fastNFTs  *fastpath.NFTs
 	gql       *handler.Server
+	// examples fill GraphiQL's tabs with live ids, read briefly cached.
+	examples *otter.Cache[struct{}, exampleData]
 	// gatherer reads the gateway's own metrics back for the status page.
 	gatherer prometheus.Gatherer
 }
@@ -167,6 +170,7 @@ func New(opts Options) (*Gateway, error) {
 	g.responses = cache.NewResponses(g.status, opts.Caches.ResponseBytes)
 	g.queries = cache.Queries(opts.Caches.QueryBytes)
 	g.documents = cache.Documents(opts.Caches.DocumentBytes)
+	g.examples = newExampleCache()
 	if err := opts.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "herald_status_cache_hit_ratio",
 		Help: "Share of NFT status lookups answered from the status cache since start.",
@@ -267,6 +271,7 @@ func (g *Gateway) close() {
 	g.responses.Close()
 	g.queries.Close()
 	g.documents.Close()
+	g.examples.StopAllGoroutines()
 	g.http.Close()
 }
 

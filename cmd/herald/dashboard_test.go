@@ -24,17 +24,26 @@ import (
 // returns the gateway's base URL.
 func startDev(t *testing.T) string {
 	t.Helper()
+	base, _ := startDevBanner(t)
+	return base
+}
+
+// startDevBanner is startDev that also returns the banner `herald dev`
+// printed, up to the end of its examples (the blank line after "Try in
+// GraphiQL").
+func startDevBanner(t *testing.T) (base, banner string) {
+	t.Helper()
 	cfg := defaultConfig()
 	cfg.DatabaseURL = storetest.Empty(t)
 	cfg.DataDir = t.TempDir()
 	cfg.HTTP.Listen = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
-	banner, bannerW := io.Pipe()
+	out, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		args := []string{"-btc-block-interval", "300ms", "-evm-block-interval", "200ms", "-evm-rpc", "127.0.0.1:0"}
-		done <- dev(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), args, bannerW, io.Discard)
-		bannerW.Close()
+		done <- dev(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), args, outW, io.Discard)
+		outW.Close()
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -42,19 +51,45 @@ func startDev(t *testing.T) string {
 			t.Errorf("herald dev: %v", err)
 		}
 	})
-	var base string
-	sc := bufio.NewScanner(banner)
-	for sc.Scan() {
-		if m := regexp.MustCompile(`Dashboard\s+(http://\S+)/dashboard`).FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-			break
+	// The banner comes once everything has started; a banner without the
+	// end this reads to must fail the test, not hang it.
+	// Buffered past any banner, so that herald dev never waits on a
+	// test that stopped reading.
+	lines := make(chan string, 1000)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	var b strings.Builder
+	examples := false
+	timeout := time.After(3 * time.Minute)
+	for ended := false; !ended; {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("herald dev ended its output:\n%s", b.String())
+			}
+			b.WriteString(line + "\n")
+			if m := regexp.MustCompile(`Dashboard\s+(http://\S+)/dashboard`).FindStringSubmatch(line); m != nil {
+				base = m[1]
+			}
+			if strings.HasPrefix(line, "Try in GraphiQL") {
+				examples = true
+			} else if examples && strings.TrimSpace(line) == "" {
+				ended = true
+			}
+		case <-timeout:
+			t.Fatalf("no complete banner from herald dev after 3 minutes:\n%s", b.String())
 		}
 	}
 	if base == "" {
-		t.Fatal("no banner with the dashboard's address")
+		t.Fatalf("no banner with the dashboard's address:\n%s", b.String())
 	}
-	go func() { _, _ = io.Copy(io.Discard, banner) }()
-	return base
+	return base, b.String()
 }
 
 // screenshotDir is where screenshots are kept: HERALD_SCREENSHOT_DIR, or

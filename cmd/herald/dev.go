@@ -166,11 +166,12 @@ herald dev is running. Ctrl-C stops everything.
   EVM           chain id %[9]d, JSON-RPC %[10]s, websocket %[11]s
                 funded account key (for wallets, cast): 0x%[12]s
 
-Try in GraphiQL:
+Try in GraphiQL (its tabs hold more, filled with the devnets' ids):
   { _meta { chains { chain head indexedHeight lag } } }
-  { registrations(first: 5) { nodes { txid inscriptionId status paidSats block { height confirmations } } } }
+  { registrations(first: 5) { nodes { inscriptionId status paidSats } } }
   { badgeClaims(first: 5) { nodes { player tokenId xpEarned tier } } }
-  subscription { registrationEvents { eventId kind registration { txid inscriptionId status } } }
+  { players(first: 5) { nodes { rank address xp } } }
+  subscription { registrationEvents { eventId kind registration { txid } } }
 
 `, addr, db, p.URL, p.User, p.Password, p.CertFile, btc.Collection().Name, btc.Collection().Creator,
 		chain.ChainID(), chain.HTTPURL(), chain.WSURL(), devnet.UserKey())

@@ -264,3 +264,76 @@ func TestBrowserDialogsKeepToCSP(t *testing.T) {
 	}
 	page.CheckSelfContained(t)
 }
+
+// herald's GraphiQL, as the gateway mounts it, on indexed data: the first
+// tab's variables hold the newest registered NFTs, and its first Run shows
+// their status.
+func TestBrowserFirstTabHoldsLiveIDs(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	if err := st.SyncCollections(ctx, testChain, []store.Collection{
+		{Name: "demo", Creator: "bcrt1qcreator", MinFeeSats: 50000, MinConfirmations: 2},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var blocks []store.Block
+	for _, ref := range storetest.Chain(1, 6, storetest.Hash("genesis"), "live") {
+		blocks = append(blocks, storetest.SampleBlock(ref))
+	}
+	if err := st.Apply(ctx, store.Batch{Chain: testChain, Blocks: blocks, Head: 6, KeepBlocks: 100}); err != nil {
+		t.Fatal(err)
+	}
+	gw, err := graph.New(graph.Options{Store: st, Limits: limits.Defaults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = gw.Run(runCtx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	mux := http.NewServeMux()
+	gw.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	page := browsertest.OpenGraphiQL(t, srv.URL+"/")
+	// The newest block (height 6) registers SampleBlock's NFT 6 % 5.
+	newest := storetest.Hash("nft", 1) + "i0"
+	var editors []string
+	if err := page.Eval(`Array.from(document.querySelectorAll('.graphiql-editor-tool .CodeMirror'))
+		.map(function (e) { return e.CodeMirror.getValue(); })`, &editors); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(editors, func(v string) bool { return strings.Contains(v, `"`+newest+`"`) }) {
+		t.Fatalf("the variables editor does not hold the newest NFT %s: %q", newest, editors)
+	}
+	got, err := page.Execute(`"id": "` + newest + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"isRegistered"`, `"registrationCount"`, `"chain": "` + testChain + `"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the answer lacks %s: %s", want, got)
+		}
+	}
+	if strings.Contains(got, `"errors"`) {
+		t.Errorf("the answer has errors: %s", got)
+	}
+	page.CheckSelfContained(t)
+	// HERALD_SCREENSHOT_DIR keeps the screenshot past the test.
+	dir := os.Getenv("HERALD_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	shot := filepath.Join(dir, "graphiql-live-tab.png")
+	if err := page.Screenshot(shot); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", shot)
+}

@@ -73,6 +73,11 @@ type Options struct {
 	// later edits in the browser's local storage). GraphiQL titles each tab
 	// with the operation name of its query.
 	DefaultTabs []Tab
+	// TabsFor, when set, gives the tabs of each page served in place of
+	// DefaultTabs: examples filled with ids from the live data, so that a
+	// first Run shows an answer. It runs once per page load, so it must be
+	// quick (cache what it reads) and honour the request's context.
+	TabsFor func(r *http.Request) []Tab
 }
 
 // Tab is an example operation opened in its own editor tab.
@@ -115,6 +120,10 @@ type handler struct {
 	page   *template.Template
 	data   pageData
 	assets map[string]asset
+	// tabsFor and headers make each page's tabs when Options.TabsFor is
+	// set.
+	tabsFor func(r *http.Request) []Tab
+	headers string
 }
 
 // pageData is what page.html is rendered from.
@@ -149,9 +158,9 @@ func newHandler(opts Options) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{page: page, data: newPageData(opts), assets: assets}
+	h := &handler{page: page, data: newPageData(opts), assets: assets, tabsFor: opts.TabsFor, headers: opts.Headers}
 	// Render once so that a template error shows at startup, not per request.
-	if _, err := h.renderPage("startup-check"); err != nil {
+	if _, err := h.renderPage("startup-check", h.data.Config.Tabs); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -204,14 +213,22 @@ func newPageData(opts Options) pageData {
 	if d.Config.Endpoint == "" {
 		d.Config.Endpoint = "/graphql"
 	}
-	for _, tab := range opts.DefaultTabs {
+	d.Config.Tabs = tabConfigs(opts.DefaultTabs, opts.Headers)
+	return d
+}
+
+// tabConfigs are tabs as page.js reads them; a tab without headers gets
+// the page's.
+func tabConfigs(tabs []Tab, pageHeaders string) []tabConfig {
+	var out []tabConfig
+	for _, tab := range tabs {
 		headers := tab.Headers
 		if headers == "" {
-			headers = opts.Headers
+			headers = pageHeaders
 		}
-		d.Config.Tabs = append(d.Config.Tabs, tabConfig{Query: tab.Query, Variables: tab.Variables, Headers: headers})
+		out = append(out, tabConfig{Query: tab.Query, Variables: tab.Variables, Headers: headers})
 	}
-	return d
+	return out
 }
 
 func parsePage(assets map[string]asset) (*template.Template, error) {
@@ -234,10 +251,11 @@ func parsePage(assets map[string]asset) (*template.Template, error) {
 }
 
 // renderPage renders the page for one response, with that response's style
-// nonce.
-func (h *handler) renderPage(styleNonce string) ([]byte, error) {
+// nonce and tabs.
+func (h *handler) renderPage(styleNonce string, tabs []tabConfig) ([]byte, error) {
 	data := h.data
 	data.Config.StyleNonce = styleNonce
+	data.Config.Tabs = tabs
 	// html/template JSON-encodes the config inside the <script> data block
 	// and escapes anything that could close it, so option values cannot
 	// inject markup.
@@ -274,7 +292,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	nonce := rand.Text()
-	page, err := h.renderPage(nonce)
+	tabs := h.data.Config.Tabs
+	if h.tabsFor != nil {
+		tabs = tabConfigs(h.tabsFor(r), h.headers)
+	}
+	page, err := h.renderPage(nonce, tabs)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

@@ -337,3 +337,22 @@ func TestMountedUnderPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TabsFor makes each page's tabs, in place of DefaultTabs, from its
+// request; a tab without headers still gets Options.Headers.
+func TestTabsPerRequest(t *testing.T) {
+	h := graphiql.Handler(graphiql.Options{
+		Headers:     `{"X": "page"}`,
+		DefaultTabs: []graphiql.Tab{{Query: "query Static { a }"}},
+		TabsFor: func(r *http.Request) []graphiql.Tab {
+			return []graphiql.Tab{{Query: "query Live { a }", Variables: `{"q": "` + r.URL.Query().Get("q") + `"}`}}
+		},
+	})
+	for _, q := range []string{"one", "two"} {
+		got, _ := json.Marshal(pageConfig(t, get(t, h, "/?q="+q, nil).Body.String())["tabs"])
+		want, _ := json.Marshal([]any{map[string]any{"query": "query Live { a }", "variables": `{"q": "` + q + `"}`, "headers": `{"X": "page"}`}})
+		if !bytes.Equal(got, want) {
+			t.Errorf("tabs for q=%s: %s, want %s", q, got, want)
+		}
+	}
+}

@@ -22,6 +22,10 @@ func analyticsEnv(t *testing.T) (*env, []store.Block) {
 	if err := e.writer.Apply(context.Background(), store.Batch{Chain: "abstract", Blocks: blocks, Head: 12, KeepBlocks: 100}); err != nil {
 		t.Fatal(err)
 	}
+	// Tests count the statements a query runs: the caches' own reads, as
+	// they go live and take the batch in, must be over by then.
+	waitLive(t, e)
+	caughtUp(t, e)
 	return e, blocks
 }
 

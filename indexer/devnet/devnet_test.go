@@ -280,6 +280,12 @@ func droppedTxs(ctx context.Context, c *ethclient.Client, blocks []common.Hash) 
 		}
 		for _, tx := range b.Transactions() {
 			_, err := c.TransactionReceipt(ctx, tx.Hash())
+			// The node indexes a block's transactions after the block, on
+			// a goroutine of its own, and says so until it has.
+			for wait := 0; err != nil && strings.Contains(err.Error(), "transaction indexing is in progress") && wait < 500; wait++ {
+				time.Sleep(10 * time.Millisecond)
+				_, err = c.TransactionReceipt(ctx, tx.Hash())
+			}
 			switch {
 			case errors.Is(err, ethereum.NotFound):
 				dropped = append(dropped, tx.Hash())

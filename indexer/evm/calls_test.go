@@ -102,7 +102,7 @@ func (c *testChain) commitAny(tb testing.TB, txs ...*types.Transaction) []*types
 		c.sim.Commit()
 		var rcpts []*types.Receipt
 		for _, tx := range txs {
-			rcpt, err := c.client.TransactionReceipt(context.Background(), tx.Hash())
+			rcpt, err := receiptOf(c.client, tx.Hash())
 			if errors.Is(err, ethereum.NotFound) {
 				break
 			}

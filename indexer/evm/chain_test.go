@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/big"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,7 +153,7 @@ func (c *testChain) commit(tb testing.TB, txs ...*types.Transaction) []*types.Re
 		c.sim.Commit()
 		rcpts := make([]*types.Receipt, 0, len(txs))
 		for _, tx := range txs {
-			rcpt, err := c.client.TransactionReceipt(context.Background(), tx.Hash())
+			rcpt, err := receiptOf(c.client, tx.Hash())
 			if errors.Is(err, ethereum.NotFound) {
 				break
 			}
@@ -523,4 +524,17 @@ func checkERC20Transfer(tb testing.TB, logs []*types.Log) {
 			tb.Errorf("log %d: want an ERC-20 Transfer, got topics %v", lg.Index, lg.Topics)
 		}
 	}
+}
+
+// receiptOf reads a transaction's receipt. The backend indexes a block's
+// transactions on a goroutine of its own, after the block, and until then
+// answers "transaction indexing is in progress": asked again, for 5 s at
+// most.
+func receiptOf(client ethereum.TransactionReader, hash common.Hash) (*types.Receipt, error) {
+	rcpt, err := client.TransactionReceipt(context.Background(), hash)
+	for wait := 0; err != nil && strings.Contains(err.Error(), "transaction indexing is in progress") && wait < 500; wait++ {
+		time.Sleep(10 * time.Millisecond)
+		rcpt, err = client.TransactionReceipt(context.Background(), hash)
+	}
+	return rcpt, err
 }

@@ -2,6 +2,7 @@ package evm
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"math/big"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -100,7 +102,7 @@ func TestReorg(t *testing.T) {
 	c.sim.Commit()
 	c.sim.Commit()
 	for _, tx := range []*types.Transaction{useDropped, give} {
-		if _, err := c.client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+		if _, err := receiptOf(c.client, tx.Hash()); !errors.Is(err, ethereum.NotFound) {
 			t.Fatalf("transaction %s is still on the canonical chain", tx.Hash().Hex())
 		}
 	}
@@ -251,7 +253,7 @@ func TestReorgShorterBranch(t *testing.T) {
 		t.Fatalf("the new branch's head %d is not below the indexed tip %d", head.Number, indexed.Height)
 	}
 	for _, tx := range []*types.Transaction{useDropped, give} {
-		if _, err := c.client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+		if _, err := receiptOf(c.client, tx.Hash()); !errors.Is(err, ethereum.NotFound) {
 			t.Fatalf("transaction %s is still on the canonical chain", tx.Hash().Hex())
 		}
 	}

@@ -44,6 +44,9 @@ func BenchmarkSubscriptionFanOut(b *testing.B) {
 	glim := limits.Defaults()
 	glim.RatePerSecond = 0
 	glim.MaxConnectionsPerClient = 0
+	// The subscribers are one client, on one address: the per-client cap
+	// (200) is for the public, not for the bench.
+	glim.MaxSubscriptionsPerClient = 0
 	e := newEnv(b, glim)
 	blocks := bitcoinBlocks(1 + b.N)
 	applyBlocksTB(b, e.writer, blocks[:1])

@@ -334,7 +334,8 @@ func TestParentCancel(t *testing.T) {
 				nodes[0].set(errRefused)
 				nodes[1].set(errRefused)
 			},
-			calls: []int{1, 1},
+			// The second round is at once; the backoff comes before the third.
+			calls: []int{2, 2},
 		},
 	}
 	for _, tt := range tests {
@@ -369,8 +370,10 @@ func TestBackoffBetweenRounds(t *testing.T) {
 		want     []time.Duration // ms, before jitter
 		min, max float64         // bounds of each delay, as a share of want
 	}{
-		{jitter: 0, want: []time.Duration{100, 200, 400, 500, 500}, min: 1, max: 1},
-		{jitter: 0.5, want: []time.Duration{100, 200, 400, 500, 500}, min: 0.5, max: 1.5},
+		// Six rounds of one provider: the second at once, then a backoff
+		// before each of the other four.
+		{jitter: 0, want: []time.Duration{100, 200, 400, 500}, min: 1, max: 1},
+		{jitter: 0.5, want: []time.Duration{100, 200, 400, 500}, min: 0.5, max: 1.5},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.jitter), func(t *testing.T) {

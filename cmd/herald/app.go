@@ -72,6 +72,9 @@ func start(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 			return err
 		}
 		if err := preflight(ctx, chains, log); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while asking: nothing was started
+			}
 			return err
 		}
 		defer closePrebuilt(chains)

@@ -36,28 +36,22 @@ const (
 // exampleTabs are GraphiQL's opening tabs, one per kind of user, filled
 // with d. Every line fits an 80-column editor (a test holds them to it).
 func exampleTabs(d exampleData) []graphiql.Tab {
-	frontend := graphiql.Tab{Query: `# Frontend: is this NFT registered? (a page of them at once)
-# The variables below hold the newest registered NFTs.
-` + nftStatusQuery, Variables: placeholderIDs}
-	if len(d.ids) > 0 {
-		frontend.Variables = jsonObject("ids", d.ids)
-	} else {
-		frontend.Query = `# Frontend: is this NFT registered? (a page of them at once)
-# No NFT is registered yet, so "ids" below is empty: list some with
+	const frontendTitle = "# Frontend: is this NFT registered? (a page of them at once)\n"
+	frontend := graphiql.Tab{Query: frontendTitle + `# No NFT is registered yet, so "ids" below is empty: list some with
 #   { registrations(first: 5) { nodes { inscriptionId } } }
 # and put their inscriptionIds in "ids".
-` + nftStatusQuery
+` + nftStatusQuery, Variables: placeholderIDs}
+	if len(d.ids) > 0 {
+		frontend = graphiql.Tab{Query: frontendTitle + "# The variables below hold the newest registered NFTs.\n" + nftStatusQuery,
+			Variables: jsonObject("ids", d.ids)}
 	}
-	player := graphiql.Tab{Query: `# Player: XP, badges and nullifiers across every indexed chain.
-# The variables below hold the top of the leaderboard.
+	const playerTitle = "# Player: XP, badges and nullifiers across every indexed chain.\n"
+	player := graphiql.Tab{Query: playerTitle + `# No player has XP yet, so "address" below is a placeholder: find one with
+#   { players(first: 5) { nodes { address xp } } }
 ` + playerQuery, Variables: placeholderAddress}
 	if d.player != "" {
-		player.Variables = jsonObject("address", d.player)
-	} else {
-		player.Query = `# Player: XP, badges and nullifiers across every indexed chain.
-# No player has XP yet, so "address" below is a placeholder: find one with
-#   { players(first: 5) { nodes { address xp } } }
-` + playerQuery
+		player = graphiql.Tab{Query: playerTitle + "# The variables below hold the top of the leaderboard.\n" + playerQuery,
+			Variables: jsonObject("address", d.player)}
 	}
 	return []graphiql.Tab{frontend, {Query: registrationsSubscription}, {Query: dashboardQuery}, player}
 }

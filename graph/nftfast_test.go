@@ -69,11 +69,13 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		} `json:"nft"`
 		Registrations struct{ PageInfo struct{ EndCursor string } }
 		BadgeClaims   struct{ PageInfo struct{ EndCursor string } }
+		Badges        struct{ PageInfo struct{ EndCursor string } }
 	}
 	fast.query(`query($id: InscriptionID!) { nft(id: $id) { registrations(last: 1) { pageInfo { startCursor } } }
-		registrations(first: 3) { pageInfo { endCursor } } badgeClaims(first: 3) { pageInfo { endCursor } } }`, map[string]any{"id": a}, &ends)
+		registrations(first: 3) { pageInfo { endCursor } } badgeClaims(first: 3) { pageInfo { endCursor } } badges(first: 3) { pageInfo { endCursor } } }`, map[string]any{"id": a}, &ends)
 	oldest, listCursor, claimCursor := ends.NFT.Registrations.PageInfo.StartCursor, ends.Registrations.PageInfo.EndCursor, ends.BadgeClaims.PageInfo.EndCursor
-	if oldest == "" || listCursor == "" || claimCursor == "" {
+	badgeCursor := ends.Badges.PageInfo.EndCursor
+	if oldest == "" || listCursor == "" || claimCursor == "" || badgeCursor == "" {
 		t.Fatalf("no cursors to page backward from: %+v", ends)
 	}
 
@@ -156,6 +158,26 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 			badgeClaims(last: 2, before: $c) { nodes { tokenId } pageInfo { hasPreviousPage hasNextPage } }
 			f: badgeClaims(first: 2, after: $c) { nodes { tokenId } pageInfo { hasPreviousPage hasNextPage } }
 			reuseAttempts(last: 3, orderBy: BLOCK_ASC) { totalCount nodes { txHash } pageInfo { hasPreviousPage } } }`, map[string]any{"c": claimCursor}},
+		{"badges, every field", `{ badges(first: 4) { __typename totalCount
+			nodes { __typename chain contract standard tokenId holder balance claim { __typename tokenId xpEarned tier player block { height } } }
+			edges { __typename cursor node { tokenId claim { tier } } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`, nil},
+		{"badges of a holder, the next page", `query($w: BadgeFilter, $after: String) { badges(where: $w, first: 2, after: $after) {
+			totalCount nodes { contract tokenId balance } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+			map[string]any{"w": map[string]any{"holder": "0x" + strings.ToUpper(storetest.Address(2)[2:]), "chain": "abstract"}, "after": badgeCursor}},
+		{"badges of a token as of a block, backward", `query($c: String) { b: badges(where: {contract: "` + storetest.Address(1155) + `", tokenId: "7"}, block: {number: 3}, first: 10) {
+			totalCount nodes { holder balance standard claim { tokenId } } }
+			badges(last: 2, before: $c) { nodes { tokenId holder } edges { node { claim { xpEarned } } } pageInfo { hasPreviousPage hasNextPage startCursor } } }`,
+			map[string]any{"c": badgeCursor}},
+		{"a player, every field", `query($p: Address!, $c: String) { player(address: $p) { __typename address xp verifiedUses
+			badges(first: 3) { totalCount nodes { tokenId balance claim { xpEarned tier } } pageInfo { hasNextPage endCursor } }
+			next: badges(first: 3, after: $c) { nodes { tokenId } pageInfo { hasPreviousPage } }
+			claims(first: 2) { nodes { tokenId tier block { height } } edges { cursor } pageInfo { hasNextPage } }
+			nullifiers(last: 2) { totalCount nodes { nullifier verified claimedXP } pageInfo { hasPreviousPage startCursor } } } }`,
+			map[string]any{"p": "0x" + strings.ToUpper(storetest.Address(1)[2:]), "c": badgeCursor}},
+		{"players side by side", `{ a: player(address: "` + storetest.Address(2) + `") { xp badges(first: 5) { nodes { tokenId } } }
+			nobody: player(address: "0x000000000000000000000000000000000000dead") { address xp verifiedUses badges(first: 2) { totalCount nodes { tokenId } pageInfo { endCursor } }
+				claims(first: 5) { nodes { tokenId } } nullifiers(first: 1) { nodes { nullifier } } }
+			badges(where: {holder: "` + storetest.Address(3) + `"}, first: 1) { nodes { tokenId } } }`, nil},
 		// The schema's default for first (100) is over this gateway's
 		// largest page: it does not apply with last.
 		{"last alone", `{ registrations(last: 3) { nodes { txid } } nft(id: "` + a + `") { registrations(last: 2) { nodes { txid } } } }`, nil},
@@ -181,10 +203,16 @@ func TestNFTFastPathMatchesExecutor(t *testing.T) {
 		{"a registration's record", `{ nft(id: "` + a + `") { lastRegistration { record { feeTxid } } } }`, nil},
 		{"a record's problems", `{ nft(id: "` + a + `") { record { problems registration { txid } } } }`, nil},
 		{"another root field", `{ nft(id: "` + a + `") { id } _meta { chains { chain } } }`, nil},
+		{"a player's bad cursor", `{ player(address: "` + storetest.Address(1) + `") { badges(first: 2, after: "garbage") { totalCount } } }`, nil},
+		{"a player's bad address", `query($p: Address!) { player(address: $p) { xp } }`, map[string]any{"p": "0x12"}},
+		{"a badge claim's gas", `{ badges(first: 2) { nodes { claim { gasUsed } } } }`, nil},
+		{"a badge page too large", `{ badges(first: 51) { totalCount } }`, nil},
+		{"a player's page too large", `{ player(address: "` + storetest.Address(1) + `") { claims(first: 51) { totalCount } } }`, nil},
 	}
 	gqlgens := []string{"bad id", "too many ids", "bad cursor", "page too large", "negative page", "a registration's record", "a record's problems", "another root field",
 		"a list's bad cursor", "a list page too large", "the default page, over this gateway's largest", "a list's NFTs", "a bad address",
-		"first and last", "first and last, as variables", "a list's bad before", "bad before", "a list's last too large", "negative last"}
+		"first and last", "first and last, as variables", "a list's bad before", "bad before", "a list's last too large", "negative last",
+		"a player's bad cursor", "a player's bad address", "a badge claim's gas", "a badge page too large", "a player's page too large"}
 	for _, c := range cases {
 		body, _ := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
 		want := rawPost(t, generated, body)

@@ -4,7 +4,9 @@
 # docs/benchmarks.md with the machine and the date (bench/peers).
 # Benchmarks measure; the tests assert. Run it on an idle machine: the
 # figures are only as good as the quiet around them. It takes about 30
-# minutes, 10 of them the memory run (-soak).
+# minutes, 10 of them the memory run (-soak). To work on a few workloads:
+#   go run ./bench/peers -dir /tmp/herald-bench -only 'player|badges' -out /tmp/b.md
+# (-dir keeps the seeded rows for the next run; -only skips every other run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -268,6 +268,9 @@ type Holding struct {
 	Holder   string `bun:"holder,pk"`
 	Standard string `bun:"standard"`
 	Balance  string `bun:"balance,type:numeric"`
+	// Claim is the token's first claim, read only with
+	// HoldingFilter.WithClaims; nil when none is indexed.
+	Claim *BadgeClaim `bun:"-"`
 }
 
 // PlayerXP is derived state: the XP of a player's verified first uses.

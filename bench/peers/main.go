@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -33,6 +34,10 @@ type config struct {
 	rounds, clients           int
 	round, soak               time.Duration
 	goBenchmarks              bool
+	// only, when set, runs just the side-by-side workloads it matches:
+	// for working on one of them against a kept -dir. The report then
+	// lacks everything else.
+	only *regexp.Regexp
 }
 
 func main() {
@@ -46,6 +51,11 @@ func main() {
 	flag.DurationVar(&c.soak, "soak", 10*time.Minute, "length of the cache-hostile memory run")
 	flag.StringVar(&c.dir, "dir", "", "keep the database here and reuse its rows on the next run (default: a temporary directory)")
 	flag.BoolVar(&c.goBenchmarks, "go-benchmarks", true, "also run herald's Go benchmarks against the same server")
+	flag.Func("only", "run only the side-by-side workloads whose name matches this regular expression (no Go benchmarks, uncached or memory runs)", func(v string) error {
+		re, err := regexp.Compile(v)
+		c.only = re
+		return err
+	})
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -107,7 +117,7 @@ func bench(ctx context.Context, c config, log *slog.Logger) error {
 		_ = srv.Stop(sctx)
 	}()
 	pgPIDs := postgresPIDs(filepath.Join(dir, "pg"))
-	if c.goBenchmarks {
+	if c.goBenchmarks && c.only == nil {
 		if rep.goLines, err = goBenchmarks(ctx, srv.URLFor("postgres"), log); err != nil {
 			return err
 		}
@@ -170,6 +180,9 @@ func bench(ctx context.Context, c config, log *slog.Logger) error {
 	}
 
 	side := func(w workload, stored int) error {
+		if c.only != nil && !c.only.MatchString(w.name) {
+			return nil
+		}
 		row, err := sideBySide(ctx, c, dir, srv.URL(), herald, pgl, pgPIDs, w, log)
 		row.stored = stored
 		rep.peers = append(rep.peers, row)
@@ -192,7 +205,11 @@ func bench(ctx context.Context, c config, log *slog.Logger) error {
 			return err
 		}
 	}
-	if err := uncached(ctx, c, st, srv.URL(), dir, pgPIDs, rep); err != nil {
+	if c.only != nil {
+		if !c.only.MatchString("one nullifier") && !c.only.MatchString("100 nullifiers") {
+			return os.WriteFile(c.out, []byte(rep.markdown(c)), 0o644)
+		}
+	} else if err := uncached(ctx, c, st, srv.URL(), dir, pgPIDs, rep); err != nil {
 		return err
 	}
 
@@ -207,6 +224,9 @@ func bench(ctx context.Context, c config, log *slog.Logger) error {
 		}
 	}
 
+	if c.only != nil {
+		return os.WriteFile(c.out, []byte(rep.markdown(c)), 0o644)
+	}
 	// Memory last: a fresh herald, so that the run starts from nothing.
 	herald.stop()
 	if herald, err = startHerald(c.herald, dir, srv.URL()); err != nil {

@@ -21,8 +21,9 @@ import (
 )
 
 // NFTs answers NFT status queries — `nft` and `nfts`, a marketplace's page
-// of up to 500 NFTs — from the status cache, and lists of registrations
-// (`registrations`, see listPage) from the store, without gqlgen's
+// of up to 500 NFTs — from the status cache, and lists (`registrations`,
+// `badges` and the other list roots, see listPage) and players (`player`,
+// see playerPlan) from the store, without gqlgen's
 // per-field execution. A page of 100 NFTs with their first 20 registrations is some
 // 2,000 objects and 10,000 fields: executed by gqlgen it cost 35–59 ms of
 // CPU with every answer already cached (issue #13), a hundred times what
@@ -73,7 +74,7 @@ func (s *NFTs) Exec(ctx context.Context) graphql.ResponseHandler {
 
 var nftRoots = map[string]string{
 	"nft": "NFT!", "nfts": "[NFT!]!", "registrations": "RegistrationConnection!", "usedNullifiers": "NullifierUseConnection!",
-	"reuseAttempts": "ReuseAttemptConnection!", "badgeClaims": "BadgeClaimConnection!",
+	"reuseAttempts": "ReuseAttemptConnection!", "badgeClaims": "BadgeClaimConnection!", "badges": "BadgeConnection!", "player": "Player!",
 }
 
 // nftSelectable are the fields the NFT fast path renders, by type (see
@@ -145,6 +146,20 @@ var nftSelectable = map[string]map[string]selectableField{
 		"nodes": {typ: "[BadgeClaim!]!", child: "BadgeClaim"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
 	},
 	"BadgeClaimEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "BadgeClaim!", child: "BadgeClaim"}},
+	"Badge": {
+		"__typename": {typ: "String!"}, "chain": {typ: "String!"}, "contract": {typ: "Address!"}, "standard": {typ: "TokenStandard!"},
+		"tokenId": {typ: "BigInt!"}, "holder": {typ: "Address!"}, "balance": {typ: "BigInt!"}, "claim": {typ: "BadgeClaim", child: "BadgeClaim"},
+	},
+	"BadgeConnection": {
+		"__typename": {typ: "String!"}, "edges": {typ: "[BadgeEdge!]!", child: "BadgeEdge"},
+		"nodes": {typ: "[Badge!]!", child: "Badge"}, "pageInfo": {typ: "PageInfo!", child: "PageInfo"}, "totalCount": {typ: "Int!"},
+	},
+	"BadgeEdge": {"__typename": {typ: "String!"}, "cursor": {typ: "String!"}, "node": {typ: "Badge!", child: "Badge"}},
+	"Player": {
+		"__typename": {typ: "String!"}, "address": {typ: "Address!"}, "xp": {typ: "BigInt!"}, "verifiedUses": {typ: "Int!"},
+		"badges": {typ: "BadgeConnection!", child: "BadgeConnection"}, "claims": {typ: "BadgeClaimConnection!", child: "BadgeClaimConnection"},
+		"nullifiers": {typ: "NullifierUseConnection!", child: "NullifierUseConnection"},
+	},
 	"PageInfo": {
 		"__typename": {typ: "String!"}, "hasNextPage": {typ: "Boolean!"}, "hasPreviousPage": {typ: "Boolean!"},
 		"endCursor": {typ: "String"}, "startCursor": {typ: "String"},
@@ -167,6 +182,8 @@ type nftField struct {
 	ids  []string
 	// list is the page a list root field asks for.
 	list *listPage
+	// player is a player field's plan.
+	player *playerPlan
 }
 
 func (s *NFTs) plan(op *graphql.OperationContext) (nftQuery, bool) {
@@ -188,7 +205,16 @@ func (s *NFTs) plan(op *graphql.OperationContext) (nftQuery, bool) {
 				return q, false
 			}
 			nf.ids = []string{id}
-		case "registrations", "usedNullifiers", "reuseAttempts", "badgeClaims":
+		case "player":
+			p, ok := s.planPlayer(op, f)
+			if !ok {
+				return q, false
+			}
+			nf.player = p
+			q.fields = append(q.fields, nf)
+			asked = true
+			continue
+		case "registrations", "usedNullifiers", "reuseAttempts", "badgeClaims", "badges":
 			l, ok := s.planList(op, f)
 			if !ok || !knownFields(op, nftSelectable, f.Selections, listConnections[f.Name]) {
 				return q, false
@@ -353,6 +379,9 @@ func (q nftQuery) load(ctx context.Context, s *NFTs, w *nftWriter) (nftData, err
 		if l := q.fields[i].list; l != nil {
 			g.Go(func() error { return l.load(gctx, s.st) }) // a bad cursor: gqlgen says so
 		}
+		if p := q.fields[i].player; p != nil {
+			p.load(gctx, s.st, g.Go)
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return d, err
@@ -455,6 +484,8 @@ func (q nftQuery) run(ctx context.Context, s *NFTs) ([]byte, bool) {
 			graphql.MarshalString("Query").MarshalGQL(&w.buf)
 		case f.list != nil:
 			f.list.render(&w, f.Selections)
+		case f.player != nil:
+			w.player(f.Selections, f.player)
 		case f.many:
 			w.buf.WriteByte('[')
 			for j, id := range f.ids {

@@ -78,7 +78,7 @@ func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, fi
 		return nil, err
 	}
 	w := deref(where)
-	f := store.HoldingFilter{Chain: deref(w.Chain), Contract: deref(w.Contract), Holder: deref(w.Holder), TokenID: deref(w.TokenID)}
+	f := store.HoldingFilter{Chain: deref(w.Chain), Contract: deref(w.Contract), Holder: deref(w.Holder), TokenID: deref(w.TokenID), WithClaims: wantsClaims(ctx)}
 	if block != nil {
 		h := int64(block.Number)
 		f.AsOf = &h
@@ -87,8 +87,8 @@ func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, fi
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
-	if err := r.primeClaims(ctx, pg.Rows); err != nil {
-		return nil, err
+	if wantsClaims(ctx) {
+		r.primeClaims(ctx, pg.Rows)
 	}
 	return badgeConnection(pg), nil
 }

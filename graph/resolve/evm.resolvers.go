@@ -83,12 +83,12 @@ func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *i
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.store.Holdings(ctx, store.HoldingFilter{Holder: obj.Address}, p)
+	pg, err := r.store.Holdings(ctx, store.HoldingFilter{Holder: obj.Address, WithClaims: wantsClaims(ctx)}, p)
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
-	if err := r.primeClaims(ctx, pg.Rows); err != nil {
-		return nil, err
+	if wantsClaims(ctx) {
+		r.primeClaims(ctx, pg.Rows)
 	}
 	return badgeConnection(pg), nil
 }

@@ -184,23 +184,17 @@ func (r *Resolver) primeRecords(ctx context.Context, txids, owners []string, ver
 	return nil
 }
 
-// primeClaims loads the first claim of every badge on a page when the
-// selection asks for it.
-func (r *Resolver) primeClaims(ctx context.Context, holdings []store.Holding) error {
-	if len(holdings) == 0 || !(selected(ctx, "claim", "nodes") || selected(ctx, "claim", "edges", "node")) {
-		return nil
-	}
-	keys := make([]store.TokenKey, len(holdings))
-	for i, h := range holdings {
-		keys[i] = store.TokenKey{Chain: h.Chain, Contract: h.Contract, TokenID: h.TokenID}
-	}
-	claims, err := r.store.FirstClaims(ctx, keys)
-	if err != nil {
-		return err
-	}
+// wantsClaims reports whether a badge page's selection asks for its badges'
+// claims, which the page's own statement then reads (HoldingFilter.WithClaims).
+func wantsClaims(ctx context.Context) bool {
+	return selected(ctx, "claim", "nodes") || selected(ctx, "claim", "edges", "node")
+}
+
+// primeClaims hands the first claims a page of holdings was read with to
+// the claim loader.
+func (r *Resolver) primeClaims(ctx context.Context, holdings []store.Holding) {
 	l := loadersFrom(ctx)
-	for i, k := range keys {
-		l.firstClaim.Prime(ctx, k, claims[i])
+	for _, h := range holdings {
+		l.firstClaim.Prime(ctx, store.TokenKey{Chain: h.Chain, Contract: h.Contract, TokenID: h.TokenID}, h.Claim)
 	}
-	return nil
 }

@@ -70,6 +70,35 @@ func (s *Store) Tail(ctx context.Context, o TailOptions, deliver func(context.Co
 		return fmt.Errorf("listen %s: %w", NotifyChannel, err)
 	}
 	notes := ln.Channel(pgdriver.WithChannelSize(256))
+	after, announced := o.After, int64(0)
+	heard := func(n pgdriver.Notification) {
+		if id, ok := announcedID(n.Payload); ok && id > announced {
+			announced = id
+			if o.Announced != nil {
+				o.Announced(id)
+			}
+		}
+	}
+	// pgdriver writes LISTEN without waiting for the server to run it; a
+	// commit before then notifies nobody here, and its event would wait for
+	// the safety interval (TestTailOnAReplica lost one that way under load).
+	// Any notification that arrives proves the LISTEN in force: send one.
+	for confirmed := false; !confirmed; {
+		if _, err := notifier.db.ExecContext(ctx, "SELECT pg_notify(?, ?)", NotifyChannel, listeningPayload); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("notify %s: %w", NotifyChannel, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case n := <-notes:
+			heard(n)
+			confirmed = true
+		case <-time.After(time.Second): // the listener reconnected meanwhile: again
+		}
+	}
 	if o.Listening != nil {
 		// And receiving: the channel's goroutines are running.
 		if err := o.Listening(); err != nil {
@@ -78,7 +107,6 @@ func (s *Store) Tail(ctx context.Context, o TailOptions, deliver func(context.Co
 	}
 	ticker := time.NewTicker(o.SafetyInterval)
 	defer ticker.Stop()
-	after, announced := o.After, int64(0)
 	// poll is the wait before reading again for an announced event the log
 	// does not show yet: short, since replicas are usually milliseconds
 	// behind, and longer the longer it takes.
@@ -111,17 +139,17 @@ func (s *Store) Tail(ctx context.Context, o TailOptions, deliver func(context.Co
 		case <-ctx.Done():
 			return nil
 		case n := <-notes:
-			if id, ok := announcedID(n.Payload); ok && id > announced {
-				announced = id
-				if o.Announced != nil {
-					o.Announced(id)
-				}
-			}
+			heard(n)
 		case <-wait:
 		case <-ticker.C:
 		}
 	}
 }
+
+// listeningPayload is the notification a Tail sends itself to know its
+// LISTEN is in force; it names no event, and other listeners only read the
+// log once more.
+const listeningPayload = "listening"
 
 // The bounds of Tail's wait for an event a replica has not replayed yet.
 const (

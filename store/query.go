@@ -580,6 +580,9 @@ var holdingClaimOrder = keyset[holdingClaim]{
 func (s *Store) Holdings(ctx context.Context, f HoldingFilter, p Page) (PageOf[Holding], error) {
 	if f.WithClaims {
 		pg, err := list(ctx, s.db, s.holdingFilter(f), holdingClaimOrder, p, lead(fixed{"holder", f.Holder})...)
+		if err != nil {
+			return PageOf[Holding]{}, err
+		}
 		out := PageOf[Holding]{Rows: make([]Holding, len(pg.Rows)), Cursors: pg.Cursors, HasNext: pg.HasNext, HasPrevious: pg.HasPrevious, Total: pg.Total}
 		for i := range pg.Rows {
 			out.Rows[i] = pg.Rows[i].Holding
@@ -587,7 +590,7 @@ func (s *Store) Holdings(ctx context.Context, f HoldingFilter, p Page) (PageOf[H
 				out.Rows[i].Claim = c
 			}
 		}
-		return out, err
+		return out, nil
 	}
 	return list(ctx, s.db, s.holdingFilter(f), holdingOrder, p, lead(fixed{"holder", f.Holder})...)
 }

@@ -16,8 +16,8 @@ import (
 // listPage is a list root field — registrations, usedNullifiers,
 // reuseAttempts, badgeClaims, badges — or a player's list, its arguments
 // read as its resolver reads them: an explorer's newest registrations or a
-// player's nullifiers, 50 rows a page. Executed by gqlgen a page cost about a millisecond of CPU,
-// a goroutine and a dozen field resolutions per row, more than the
+// player's nullifiers, 50 rows a page. Executed by gqlgen a page cost
+// about a millisecond of CPU, a goroutine and a dozen field resolutions per row, more than the
 // database's share (graph BenchmarkRegistrationPages: 1,151 pages/s at
 // 1.69 ms of the machine's CPU each, 2,127 at 0.93 ms rendered here).
 type listPage struct {
@@ -93,8 +93,7 @@ func (s *NFTs) planPage(op *graphql.OperationContext, f graphql.CollectedField, 
 	if perr != nil {
 		return nil, false
 	}
-	connection := listConnections[root]
-	paging.Want(op, f.Selections, connection, &p)
+	paging.Want(op, f.Selections, listConnections[root], &p)
 	l := &listPage{root: root, page: p}
 	if root == "badges" {
 		l.holds.WithClaims = selectsClaim(op, f.Selections)

@@ -78,7 +78,8 @@ func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, fi
 		return nil, err
 	}
 	w := deref(where)
-	f := store.HoldingFilter{Chain: deref(w.Chain), Contract: deref(w.Contract), Holder: deref(w.Holder), TokenID: deref(w.TokenID), WithClaims: wantsClaims(ctx)}
+	withClaims := wantsClaims(ctx)
+	f := store.HoldingFilter{Chain: deref(w.Chain), Contract: deref(w.Contract), Holder: deref(w.Holder), TokenID: deref(w.TokenID), WithClaims: withClaims}
 	if block != nil {
 		h := int64(block.Number)
 		f.AsOf = &h
@@ -87,7 +88,7 @@ func (r *queryResolver) Badges(ctx context.Context, where *model.BadgeFilter, fi
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
-	if wantsClaims(ctx) {
+	if withClaims {
 		r.primeClaims(ctx, pg.Rows)
 	}
 	return badgeConnection(pg), nil

@@ -83,11 +83,12 @@ func (r *playerResolver) Badges(ctx context.Context, obj *model.Player, first *i
 	if err != nil {
 		return nil, err
 	}
-	pg, err := r.store.Holdings(ctx, store.HoldingFilter{Holder: obj.Address, WithClaims: wantsClaims(ctx)}, p)
+	withClaims := wantsClaims(ctx)
+	pg, err := r.store.Holdings(ctx, store.HoldingFilter{Holder: obj.Address, WithClaims: withClaims}, p)
 	if err != nil {
 		return nil, listErr(ctx, err)
 	}
-	if wantsClaims(ctx) {
+	if withClaims {
 		r.primeClaims(ctx, pg.Rows)
 	}
 	return badgeConnection(pg), nil

@@ -17,9 +17,10 @@ import (
 // reuseAttempts, badgeClaims, badges — or a player's list, its arguments
 // read as its resolver reads them: an explorer's newest registrations or a
 // player's nullifiers, 50 rows a page. Executed by gqlgen a page cost
-// about a millisecond of CPU, a goroutine and a dozen field resolutions per row, more than the
-// database's share (graph BenchmarkRegistrationPages: 1,151 pages/s at
-// 1.69 ms of the machine's CPU each, 2,127 at 0.93 ms rendered here).
+// about a millisecond of CPU, a goroutine and a dozen field resolutions
+// per row, more than the database's share (graph
+// BenchmarkRegistrationPages: 1,151 pages/s at 1.69 ms of the machine's
+// CPU each, 2,127 at 0.93 ms rendered here).
 type listPage struct {
 	root   string
 	page   store.Page
